@@ -1,0 +1,146 @@
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::{Alarm, AlarmId, IncidentId, Layer, Millis, Severity, SourceHealth, Topology};
+
+/// Position in the event log; strictly increasing and without gaps.
+pub type Seq = i64;
+
+/// One row of the append-only event log: the source of truth.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, utoipa::ToSchema)]
+pub struct Event {
+    #[ts(type = "number")]
+    pub seq: Seq,
+    #[ts(type = "number")]
+    pub at: Millis,
+    /// Who caused it: an operator's name, `engine`, or `source:<name>`.
+    pub actor: String,
+    /// What it is about: `incident:7`, `alarm:42`, `source:demo`, `topology`.
+    pub subject: String,
+    pub body: EventBody,
+}
+
+/// An event before the store gives it its place in the log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewEvent {
+    pub at: Millis,
+    pub actor: String,
+    pub subject: String,
+    pub body: EventBody,
+}
+
+impl NewEvent {
+    pub fn new(at: Millis, actor: impl Into<String>, body: EventBody) -> Self {
+        let subject = body.subject();
+        Self {
+            at,
+            actor: actor.into(),
+            subject,
+            body,
+        }
+    }
+
+    pub fn with_seq(self, seq: Seq) -> Event {
+        Event {
+            seq,
+            at: self.at,
+            actor: self.actor,
+            subject: self.subject,
+            body: self.body,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, utoipa::ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EventBody {
+    AlarmRaised {
+        alarm: Alarm,
+    },
+    /// The source reported the alarm again (a duplicate, or a change of severity/text),
+    /// possibly re-activating a cleared one.
+    AlarmUpdated {
+        #[ts(type = "number")]
+        alarm: AlarmId,
+        severity: Severity,
+        title: String,
+        text: String,
+        count: u32,
+    },
+    AlarmCleared {
+        #[ts(type = "number")]
+        alarm: AlarmId,
+    },
+    IncidentOpened {
+        #[ts(type = "number")]
+        incident: IncidentId,
+        title: String,
+        severity: Severity,
+        root_node: Option<String>,
+        system: Option<String>,
+        layer: Option<Layer>,
+        reason: String,
+    },
+    AlarmGrouped {
+        #[ts(type = "number")]
+        incident: IncidentId,
+        #[ts(type = "number")]
+        alarm: AlarmId,
+        /// This alarm is now the incident's root-cause candidate.
+        root: bool,
+        reason: String,
+    },
+    IncidentAcknowledged {
+        #[ts(type = "number")]
+        incident: IncidentId,
+    },
+    IncidentCommented {
+        #[ts(type = "number")]
+        incident: IncidentId,
+        text: String,
+    },
+    IncidentResolved {
+        #[ts(type = "number")]
+        incident: IncidentId,
+    },
+    SourceHealthChanged {
+        health: SourceHealth,
+    },
+    TopologyLoaded {
+        topology: Topology,
+    },
+}
+
+impl EventBody {
+    /// The `kind` column of the log, equal to the serde tag.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            EventBody::AlarmRaised { .. } => "alarm_raised",
+            EventBody::AlarmUpdated { .. } => "alarm_updated",
+            EventBody::AlarmCleared { .. } => "alarm_cleared",
+            EventBody::IncidentOpened { .. } => "incident_opened",
+            EventBody::AlarmGrouped { .. } => "alarm_grouped",
+            EventBody::IncidentAcknowledged { .. } => "incident_acknowledged",
+            EventBody::IncidentCommented { .. } => "incident_commented",
+            EventBody::IncidentResolved { .. } => "incident_resolved",
+            EventBody::SourceHealthChanged { .. } => "source_health_changed",
+            EventBody::TopologyLoaded { .. } => "topology_loaded",
+        }
+    }
+
+    pub fn subject(&self) -> String {
+        match self {
+            EventBody::AlarmRaised { alarm } => format!("alarm:{}", alarm.id),
+            EventBody::AlarmUpdated { alarm, .. } | EventBody::AlarmCleared { alarm } => {
+                format!("alarm:{alarm}")
+            }
+            EventBody::IncidentOpened { incident, .. }
+            | EventBody::AlarmGrouped { incident, .. }
+            | EventBody::IncidentAcknowledged { incident }
+            | EventBody::IncidentCommented { incident, .. }
+            | EventBody::IncidentResolved { incident } => format!("incident:{incident}"),
+            EventBody::SourceHealthChanged { health } => format!("source:{}", health.source),
+            EventBody::TopologyLoaded { .. } => "topology".to_string(),
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! Domain types of the NOC console and the pure fold of the event log into live state.
+//!
+//! Nothing here performs I/O or reads the clock: time enters as [`Millis`] values and
+//! through the [`Clock`] trait, implemented by the binaries (real time) and by tests,
+//! drills and replay (simulated time).
+
+mod alarm;
+mod clock;
+mod command;
+mod event;
+mod incident;
+mod severity;
+mod signal;
+mod source;
+mod state;
+mod topology;
+
+pub use alarm::{Alarm, AlarmId, AlarmStatus, Labels};
+pub use clock::{Clock, ManualClock, Millis};
+pub use command::{Command, CommandError};
+pub use event::{Event, EventBody, NewEvent, Seq};
+pub use incident::{Incident, IncidentId, IncidentStatus, Mark};
+pub use severity::Severity;
+pub use signal::{AlarmSignal, Signal};
+pub use source::{HealthStatus, SourceHealth};
+pub use state::{Batch, Changes, Snapshot, State, RECENT_RESOLVED_KEPT};
+pub use topology::{Layer, Node, NodeKind, Relation, RelationKind, Topology};
+
+/// Every type that crosses the API, in dependency order, for the generated
+/// TypeScript bindings (`ui/src/lib/model.ts`).
+pub fn typescript_bindings() -> String {
+    use ts_rs::{Config, TS};
+    let cfg = Config::default();
+    let decls = [
+        Severity::decl(&cfg),
+        Layer::decl(&cfg),
+        NodeKind::decl(&cfg),
+        RelationKind::decl(&cfg),
+        Node::decl(&cfg),
+        Relation::decl(&cfg),
+        Topology::decl(&cfg),
+        AlarmStatus::decl(&cfg),
+        Alarm::decl(&cfg),
+        IncidentStatus::decl(&cfg),
+        Mark::decl(&cfg),
+        Incident::decl(&cfg),
+        HealthStatus::decl(&cfg),
+        SourceHealth::decl(&cfg),
+        EventBody::decl(&cfg),
+        Event::decl(&cfg),
+        Snapshot::decl(&cfg),
+        Changes::decl(&cfg),
+        Batch::decl(&cfg),
+    ];
+    let mut out = String::from(
+        "// Generated from crates/noc-model by `cargo test -p noc-model` with UPDATE_BINDINGS=1.\n\
+         // Do not edit by hand: a test fails when this file and the Rust types disagree.\n\n",
+    );
+    for decl in decls {
+        out.push_str("export ");
+        out.push_str(&decl);
+        out.push_str("\n\n");
+    }
+    out
+}
