@@ -1,0 +1,147 @@
+import type { Batch, Event, Incident, Snapshot } from './model';
+
+/** `GET /api/info`. */
+export interface HubInfo {
+  version: string;
+  demo: boolean;
+  started_at: number;
+  stream_clients?: number;
+}
+
+export type StreamMessage =
+  | { type: 'snapshot'; snapshot: Snapshot }
+  | { type: 'batch'; batch: Batch }
+  | { type: 'heartbeat'; seq: number; at: number };
+
+/** An answer of the hub that is not a success, with its stable machine code. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+const TOKEN_KEY = 'noc.token';
+const OPERATOR_KEY = 'noc.operator';
+
+/**
+ * Splits `?token=` off a page address: the token is kept for the session, and the
+ * address without it is what stays visible (and in history, and on screenshots).
+ */
+export function takeTokenFromUrl(href: string): { token: string | null; cleanUrl: string } {
+  const url = new URL(href);
+  const token = url.searchParams.get('token');
+  url.searchParams.delete('token');
+  return { token: token === '' ? null : token, cleanUrl: url.pathname + url.search + url.hash };
+}
+
+/** Called once at start-up, before any request. */
+export function adoptTokenFromAddress(): void {
+  const { token, cleanUrl } = takeTokenFromUrl(window.location.href);
+  if (token === null) return;
+  sessionStorage.setItem(TOKEN_KEY, token);
+  history.replaceState(history.state, '', cleanUrl);
+}
+
+function token(): string | null {
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+export function operatorName(): string {
+  return localStorage.getItem(OPERATOR_KEY) ?? '';
+}
+
+export function setOperatorName(name: string): void {
+  const trimmed = name.trim();
+  if (trimmed === '') localStorage.removeItem(OPERATOR_KEY);
+  else localStorage.setItem(OPERATOR_KEY, trimmed);
+}
+
+async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  const bearer = token();
+  if (bearer !== null) headers['Authorization'] = `Bearer ${bearer}`;
+  const operator = operatorName();
+  // Header values must be ISO-8859-1; a Chinese name is sent percent-encoded.
+  if (operator !== '') headers['X-Noc-Operator'] = encodeHeaderValue(operator);
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const response = await fetch(path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw await errorOf(response);
+  return (await response.json()) as T;
+}
+
+export function encodeHeaderValue(value: string): string {
+  return /^[\x20-\x7e]*$/.test(value) ? value : encodeURIComponent(value);
+}
+
+async function errorOf(response: Response): Promise<ApiError> {
+  try {
+    const body = (await response.json()) as { code?: unknown; message?: unknown };
+    return new ApiError(
+      response.status,
+      typeof body.code === 'string' ? body.code : 'http_error',
+      typeof body.message === 'string' ? body.message : response.statusText,
+    );
+  } catch {
+    return new ApiError(response.status, 'http_error', response.statusText);
+  }
+}
+
+export const getInfo = (): Promise<HubInfo> => call('GET', '/api/info');
+
+export const getTimeline = (incident: number): Promise<Event[]> =>
+  call('GET', `/api/incidents/${incident}/timeline`);
+
+export const acknowledge = (incident: number): Promise<Incident> =>
+  call('POST', `/api/incidents/${incident}/acknowledge`);
+
+export const addComment = (incident: number, text: string): Promise<Incident> =>
+  call('POST', `/api/incidents/${incident}/comments`, { text });
+
+/** The stream's address on the page's own origin, `ws:` or `wss:` to match it. */
+export function streamUrl(page: { protocol: string; host: string }, after: number | null, bearer: string | null): string {
+  const params = new URLSearchParams();
+  if (after !== null) params.set('after', String(after));
+  if (bearer !== null) params.set('token', bearer);
+  const scheme = page.protocol === 'https:' ? 'wss:' : 'ws:';
+  const query = params.toString();
+  return `${scheme}//${page.host}/api/stream${query === '' ? '' : `?${query}`}`;
+}
+
+export interface StreamHandlers {
+  onOpen(): void;
+  onMessage(message: StreamMessage): void;
+  onClose(): void;
+}
+
+/** Follows the event stream from `after` (or from a fresh snapshot when `null`). */
+export function openStream(after: number | null, handlers: StreamHandlers): { close(): void } {
+  const socket = new WebSocket(streamUrl(window.location, after, token()));
+  let closed = false;
+  const finish = () => {
+    if (closed) return;
+    closed = true;
+    handlers.onClose();
+  };
+  socket.onopen = () => handlers.onOpen();
+  socket.onmessage = (e: MessageEvent) => {
+    if (closed || typeof e.data !== 'string') return;
+    handlers.onMessage(JSON.parse(e.data) as StreamMessage);
+  };
+  socket.onclose = finish;
+  socket.onerror = finish;
+  return {
+    close() {
+      closed = true;
+      socket.close();
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { activeAlarms, anyDemo, boardIncidents, openCounts, unhealthySources } from './board';
+import { alarm, incident, source } from '../../test/entities';
+
+describe('board order', () => {
+  it('puts open incidents first, then worst severity, then newest', () => {
+    const sorted = boardIncidents([
+      incident(1, { severity: 'critical', status: 'resolved' }),
+      incident(2, { severity: 'minor', opened_at: 500 }),
+      incident(3, { severity: 'critical', opened_at: 100 }),
+      incident(4, { severity: 'critical', opened_at: 200, status: 'acknowledged' }),
+      incident(5, { severity: 'info', opened_at: 900 }),
+    ]);
+    expect(sorted.map((i) => i.id)).toEqual([4, 3, 2, 5, 1]);
+  });
+
+  it('lists only active alarms, worst and latest first', () => {
+    const sorted = activeAlarms([
+      alarm(1, { severity: 'warning', last_seen: 900 }),
+      alarm(2, { severity: 'critical', last_seen: 100 }),
+      alarm(3, { severity: 'critical', status: 'cleared', last_seen: 999 }),
+      alarm(4, { severity: 'critical', last_seen: 300 }),
+    ]);
+    expect(sorted.map((a) => a.id)).toEqual([4, 2, 1]);
+  });
+});
+
+describe('header', () => {
+  it('counts open incidents per severity, ignoring closed ones', () => {
+    const counts = openCounts([
+      incident(1, { severity: 'critical' }),
+      incident(2, { severity: 'critical', status: 'mitigated' }),
+      incident(3, { severity: 'critical', status: 'resolved' }),
+      incident(4, { severity: 'unknown', status: 'reviewed' }),
+      incident(5, { severity: 'info' }),
+    ]);
+    expect(counts).toEqual({ critical: 2, major: 0, minor: 0, warning: 0, unknown: 0, info: 1 });
+  });
+
+  it('names every source that is not ok', () => {
+    const bad = unhealthySources([
+      source('zabbix', { status: 'stale' }),
+      source('am', { status: 'ok' }),
+      source('probe', { status: 'auth_failed' }),
+    ]);
+    expect(bad.map((s) => s.source)).toEqual(['probe', 'zabbix']);
+  });
+
+  it('sees demo data from any source', () => {
+    expect(anyDemo([source('a'), source('b', { demo: true })])).toBe(true);
+    expect(anyDemo([source('a')])).toBe(false);
+  });
+});

@@ -1,0 +1,164 @@
+import type { Alarm, Incident, SourceHealth } from '../model';
+import { ApiError, getInfo, openStream, type HubInfo, type StreamMessage } from '../backend';
+import { applyBatch, applySnapshot, emptyLive, heartbeatShowsGap } from './fold';
+import { activeAlarms, anyDemo, boardIncidents, openCounts, unhealthySources, type SeverityCounts } from './board';
+import { nextDelay } from './backoff';
+
+export type Connection = 'connecting' | 'live' | 'reconnecting' | 'unauthorized';
+
+/** Heartbeats come every 10 s; this long without any message means the stream is dead. */
+const SILENCE_MS = 35_000;
+
+/**
+ * The board's view of the hub: stream messages are queued as they arrive and folded
+ * once per animation frame, so hundreds of batches a second cost one re-render.
+ */
+export class LiveBoard {
+  connection = $state<Connection>('connecting');
+  info = $state.raw<HubInfo | null>(null);
+  seq = $state<number | null>(null);
+  incidents = $state.raw<Incident[]>([]);
+  alarms = $state.raw<Alarm[]>([]);
+  sources = $state.raw<SourceHealth[]>([]);
+  troubled = $state.raw<SourceHealth[]>([]);
+  counts = $state.raw<SeverityCounts>(openCounts([]));
+  demo = $state(false);
+  /** Bumped whenever entities change; readers of the keyed maps depend on it. */
+  private revision = $state(0);
+
+  private data = emptyLive();
+  private queue: StreamMessage[] = [];
+  private flushPending = false;
+  private stream: { close(): void } | null = null;
+  private attempt = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastHeard = 0;
+  private watchdog: ReturnType<typeof setInterval> | undefined;
+
+  async start(): Promise<void> {
+    if (!(await this.refreshInfo())) return;
+    this.connect();
+    this.watchdog = setInterval(() => {
+      if (this.stream !== null && this.connection === 'live' && performance.now() - this.lastHeard > SILENCE_MS) {
+        this.dropAndRetry();
+      }
+    }, 5_000);
+  }
+
+  stop(): void {
+    clearInterval(this.watchdog);
+    clearTimeout(this.retryTimer);
+    this.stream?.close();
+    this.stream = null;
+  }
+
+  incident(id: number): Incident | undefined {
+    void this.revision;
+    return this.data.incidents.get(id);
+  }
+
+  alarm(id: number): Alarm | undefined {
+    void this.revision;
+    return this.data.alarms.get(id);
+  }
+
+  /** Also tells a wrong or missing token apart from a hub that is down. */
+  private async refreshInfo(): Promise<boolean> {
+    try {
+      this.info = await getInfo();
+      this.demo = this.info.demo || anyDemo(this.data.sources.values());
+      return true;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) {
+        this.stop();
+        this.connection = 'unauthorized';
+        return false;
+      }
+      return true;
+    }
+  }
+
+  private connect(): void {
+    this.stream?.close();
+    this.lastHeard = performance.now();
+    this.stream = openStream(this.data.seq, {
+      onOpen: () => {
+        this.lastHeard = performance.now();
+      },
+      onMessage: (message) => {
+        this.lastHeard = performance.now();
+        this.attempt = 0;
+        if (this.connection !== 'live') this.connection = 'live';
+        this.queue.push(message);
+        this.scheduleFlush();
+      },
+      onClose: () => this.dropAndRetry(),
+    });
+  }
+
+  private dropAndRetry(): void {
+    this.stream?.close();
+    this.stream = null;
+    this.queue = [];
+    this.connection = 'reconnecting';
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(async () => {
+      if (await this.refreshInfo()) this.connect();
+    }, nextDelay(this.attempt++));
+  }
+
+  /** A gap: resume from the last applied seq at once; the hub replays what was missed. */
+  private resume(): void {
+    this.queue = [];
+    this.connect();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushPending) return;
+    this.flushPending = true;
+    // Background tabs get no animation frames; the timer keeps the queue short there.
+    const timer = setTimeout(() => this.flush(), 250);
+    requestAnimationFrame(() => {
+      clearTimeout(timer);
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    if (!this.flushPending) return;
+    this.flushPending = false;
+    const messages = this.queue;
+    this.queue = [];
+    let changed = false;
+    for (const message of messages) {
+      if (message.type === 'snapshot') {
+        applySnapshot(this.data, message.snapshot);
+        changed = true;
+      } else if (message.type === 'batch') {
+        if (applyBatch(this.data, message.batch).kind === 'gap') {
+          this.resume();
+          break;
+        }
+        changed = true;
+      } else if (heartbeatShowsGap(this.data, message.seq)) {
+        this.resume();
+        break;
+      }
+    }
+    if (changed) this.publish();
+  }
+
+  private publish(): void {
+    const { incidents, alarms, sources } = this.data;
+    this.seq = this.data.seq;
+    this.incidents = boardIncidents(incidents.values());
+    this.alarms = activeAlarms(alarms.values());
+    this.sources = [...sources.values()];
+    this.troubled = unhealthySources(sources.values());
+    this.counts = openCounts(incidents.values());
+    this.demo = (this.info?.demo ?? false) || anyDemo(sources.values());
+    this.revision += 1;
+  }
+}
+
+export const live = new LiveBoard();

@@ -1,0 +1,65 @@
+import type { Alarm, Batch, Changes, Incident, SourceHealth } from '../lib/model';
+
+export function alarm(id: number, over: Partial<Alarm> = {}): Alarm {
+  return {
+    id,
+    fingerprint: `fp-${id}`,
+    source: 'prometheus-dc1',
+    node: `host-${id}`,
+    severity: 'major',
+    title: `Alarm ${id}`,
+    text: '',
+    labels: {},
+    status: 'active',
+    first_seen: 1_000 + id,
+    last_seen: 2_000 + id,
+    cleared_at: null,
+    count: 1,
+    incident: null,
+    ...over,
+  };
+}
+
+export function incident(id: number, over: Partial<Incident> = {}): Incident {
+  return {
+    id,
+    title: `Incident ${id}`,
+    severity: 'major',
+    status: 'open',
+    root_node: null,
+    root_alarm: null,
+    system: null,
+    layer: null,
+    alarms: [],
+    nodes: [],
+    active_alarms: 0,
+    reason: '',
+    opened_at: 10_000 + id,
+    acknowledged: null,
+    resolved_at: null,
+    updated_at: 10_000 + id,
+    comments: 0,
+    ...over,
+  };
+}
+
+export function source(name: string, over: Partial<SourceHealth> = {}): SourceHealth {
+  return { source: name, kind: 'prometheus', status: 'ok', detail: '', since: 0, last_ok: 0, demo: false, ...over };
+}
+
+export function batch(first: number, last: number, changes: Partial<Changes> = {}): Batch {
+  return {
+    first_seq: first,
+    last_seq: last,
+    events: [],
+    changes: {
+      alarms: [],
+      incidents: [],
+      sources: [],
+      removed_alarms: [],
+      removed_incidents: [],
+      topology_changed: false,
+      ...changes,
+    },
+  };
+}
