@@ -1,3 +1,4 @@
+/// <reference types="node" />
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
