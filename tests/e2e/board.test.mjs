@@ -1,0 +1,139 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startHub } from './hub.mjs';
+import { launchChromium } from './chromium.mjs';
+
+// The demo's pace depends on the machine; these bound how long we wait for behaviour.
+const SOON = 90_000;
+const EVENTUALLY = 240_000;
+
+let hub;
+let browser;
+
+before(async () => {
+  hub = await startHub();
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await hub?.stop();
+});
+
+async function openBoard({ language } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1400 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(new Error(message.text()));
+  });
+  if (language) {
+    await context.addInitScript((code) => localStorage.setItem('noc.language', code), language);
+  }
+  await page.goto(hub.url);
+  await page.getByTestId('connection').and(page.locator('[data-state="live"]')).waitFor({ timeout: SOON });
+  return { context, page, errors };
+}
+
+describe('fault board', () => {
+  test('shows incidents as they open and as they resolve, without reloading', { timeout: EVENTUALLY + SOON }, async () => {
+    const { context, page, errors } = await openBoard({ language: 'en' });
+    try {
+      assert.ok(!new URL(page.url()).searchParams.has('token'), 'token stays out of the address bar');
+      await page.evaluate(() => {
+        window.sessionMarker = 'same page';
+      });
+
+      await page.locator('[data-testid="incident-row"][data-status="open"]').first().waitFor({ timeout: SOON });
+
+      // Remember every incident seen open until one of them shows as resolved, paging
+      // through the virtualised list so that rows far down are looked at too.
+      const resolvedId = await page.waitForFunction(
+        () => {
+          const seen = (window.seenOpen ??= new Set());
+          for (const row of document.querySelectorAll('[data-testid="incident-row"]')) {
+            const id = row.getAttribute('data-incident-id');
+            const status = row.getAttribute('data-status');
+            if (status !== 'resolved' && status !== 'reviewed') seen.add(id);
+            else if (seen.has(id)) return id;
+          }
+          const list = document.querySelector('[data-testid="incident-list"] [role="list"]');
+          if (list) {
+            const next = list.scrollTop + list.clientHeight;
+            list.scrollTop = next >= list.scrollHeight ? 0 : next;
+          }
+          return null;
+        },
+        undefined,
+        { timeout: EVENTUALLY, polling: 400 },
+      );
+      assert.ok(await resolvedId.jsonValue());
+      assert.equal(await page.evaluate(() => window.sessionMarker), 'same page', 'the page was not reloaded');
+
+      const counts = page.getByTestId('severity-counts');
+      assert.equal(await counts.locator('li').count(), 6);
+      assert.equal(errors.length, 0, errors.map(String).join('\n'));
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('opens an incident, shows its timeline, and acknowledges it as the operator', { timeout: SOON * 2 }, async () => {
+    const { context, page } = await openBoard({ language: 'en' });
+    try {
+      await page.getByTestId('operator-input').fill('Duty Tester');
+      await page.getByTestId('operator-form').getByRole('button').click();
+      await page.getByTestId('operator-name').waitFor();
+
+      const row = page.locator('[data-testid="incident-row"][data-status="open"]').first();
+      await row.waitFor({ timeout: SOON });
+      const id = await row.getAttribute('data-incident-id');
+      await row.click();
+      const detail = page.locator(`[data-testid="incident-detail"][data-incident-id="${id}"]`);
+      await detail.waitFor();
+      await detail.getByTestId('timeline-entry').first().waitFor({ timeout: SOON });
+
+      await detail.getByTestId('acknowledge').click();
+      await detail.getByTestId('detail-ack').filter({ hasText: 'Duty Tester' }).waitFor({ timeout: SOON });
+      await page
+        .locator(`[data-testid="incident-row"][data-incident-id="${id}"]`)
+        .and(page.locator('[data-status="acknowledged"]'))
+        .waitFor({ timeout: SOON });
+      await detail.locator('[data-kind="incident_acknowledged"]').waitFor({ timeout: SOON });
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('switching to Chinese changes the labels, and the choice is kept', { timeout: SOON * 2 }, async () => {
+    const { context, page } = await openBoard({ language: 'en' });
+    try {
+      const header = page.locator('header.header');
+      await header.getByText('Fault board').waitFor();
+      await page.getByTestId('language').selectOption('zh');
+      await header.getByText('故障看板').waitFor();
+      await page.getByTestId('severity-counts').getByText('紧急').waitFor();
+      await page.getByTestId('incident-list').getByText('根因').waitFor();
+      assert.equal(await header.getByText('Fault board').count(), 0);
+      assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
+
+      await page.reload();
+      await header.getByText('故障看板').waitFor({ timeout: SOON });
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a wrong token gets a screen that says how to get the right link', { timeout: SOON }, async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(`${hub.origin}/?token=not-the-token`);
+      await page.getByTestId('unauthorized').waitFor({ timeout: SOON });
+      assert.match(await page.getByTestId('unauthorized').textContent(), /token/i);
+    } finally {
+      await context.close();
+    }
+  });
+});
