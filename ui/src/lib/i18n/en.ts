@@ -77,7 +77,7 @@ export const en = {
   'detail.timelineFailed': 'Could not load the timeline: {message}',
   'detail.acknowledge': 'Acknowledge',
   'detail.acknowledging': 'Acknowledging…',
-  'detail.acknowledgedBy': 'Acknowledged by {by} at {at}',
+  'detail.acknowledgedBy': '{by}, {at}',
   'detail.commentLabel': 'Comment',
   'detail.commentPlaceholder': 'What was found, what was done…',
   'detail.commentSend': 'Add comment',

@@ -79,7 +79,7 @@ export const zh: Record<MessageKey, string> = {
   'detail.timelineFailed': '无法加载时间线：{message}',
   'detail.acknowledge': '确认',
   'detail.acknowledging': '正在确认…',
-  'detail.acknowledgedBy': '{by} 于 {at} 确认',
+  'detail.acknowledgedBy': '{by}，{at}',
   'detail.commentLabel': '备注',
   'detail.commentPlaceholder': '发现了什么，做了什么…',
   'detail.commentSend': '添加备注',
