@@ -1,0 +1,109 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { StreamHandlers, StreamMessage } from '../backend';
+import { alarm, batch, incident, source } from '../../test/entities';
+
+const streams: { after: number | null; handlers: StreamHandlers; close: ReturnType<typeof vi.fn> }[] = [];
+const getInfo = vi.fn();
+
+vi.mock('../backend', async (original) => {
+  const actual = await original<typeof import('../backend')>();
+  return {
+    ...actual,
+    getInfo: () => getInfo(),
+    openStream: (after: number | null, handlers: StreamHandlers) => {
+      const close = vi.fn();
+      streams.push({ after, handlers, close });
+      return { close };
+    },
+  };
+});
+
+const { LiveBoard } = await import('./live.svelte');
+const { ApiError } = await import('../backend');
+
+function send(message: StreamMessage) {
+  streams.at(-1)?.handlers.onMessage(message);
+}
+
+async function frame() {
+  await vi.advanceTimersByTimeAsync(20);
+}
+
+describe('live board connection', () => {
+  let board: InstanceType<typeof LiveBoard>;
+
+  beforeEach(async () => {
+    vi.useFakeTimers();
+    vi.stubGlobal('requestAnimationFrame', (cb: FrameRequestCallback) => setTimeout(() => cb(0), 16));
+    streams.length = 0;
+    getInfo.mockResolvedValue({ version: '1', demo: false, started_at: 0 });
+    board = new LiveBoard();
+    await board.start();
+  });
+
+  afterEach(() => {
+    board.stop();
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it('starts from a snapshot and folds a burst of batches in one frame', async () => {
+    expect(streams.map((s) => s.after)).toEqual([null]);
+    send({ type: 'snapshot', snapshot: { seq: 5, alarms: [alarm(1)], incidents: [incident(1)], sources: [source('a', { demo: true })] } });
+    send({ type: 'batch', batch: batch(6, 6, { incidents: [incident(2, { severity: 'critical' })] }) });
+    send({ type: 'batch', batch: batch(7, 7, { removed_alarms: [1] }) });
+    expect(board.incidents).toEqual([]);
+    await frame();
+    expect(board.connection).toBe('live');
+    expect(board.seq).toBe(7);
+    expect(board.incidents.map((i) => i.id)).toEqual([2, 1]);
+    expect(board.alarms).toEqual([]);
+    expect(board.counts.critical).toBe(1);
+    expect(board.demo).toBe(true);
+    expect(board.incident(2)?.severity).toBe('critical');
+  });
+
+  it('resumes after the last applied seq when a batch skips ahead', async () => {
+    send({ type: 'snapshot', snapshot: { seq: 5, alarms: [], incidents: [], sources: [] } });
+    send({ type: 'batch', batch: batch(6, 6, { alarms: [alarm(1)] }) });
+    send({ type: 'batch', batch: batch(9, 9, { alarms: [alarm(2)] }) });
+    send({ type: 'batch', batch: batch(10, 10, { alarms: [alarm(3)] }) });
+    await frame();
+    expect(streams.map((s) => s.after)).toEqual([null, 6]);
+    expect(streams[0]?.close).toHaveBeenCalled();
+    expect(board.alarms.map((a) => a.id)).toEqual([1]);
+    send({ type: 'batch', batch: batch(7, 10, { alarms: [alarm(2), alarm(3)] }) });
+    await frame();
+    expect(board.seq).toBe(10);
+    expect(board.alarms.map((a) => a.id).sort()).toEqual([1, 2, 3]);
+  });
+
+  it('resumes when a heartbeat shows commits not received', async () => {
+    send({ type: 'snapshot', snapshot: { seq: 5, alarms: [], incidents: [], sources: [] } });
+    send({ type: 'heartbeat', seq: 5, at: 0 });
+    await frame();
+    expect(streams).toHaveLength(1);
+    send({ type: 'heartbeat', seq: 8, at: 0 });
+    await frame();
+    expect(streams.map((s) => s.after)).toEqual([null, 5]);
+  });
+
+  it('shows a lost connection and reconnects from where it stopped', async () => {
+    send({ type: 'snapshot', snapshot: { seq: 3, alarms: [], incidents: [], sources: [] } });
+    await frame();
+    streams[0]?.handlers.onClose();
+    expect(board.connection).toBe('reconnecting');
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(streams.map((s) => s.after)).toEqual([null, 3]);
+    send({ type: 'heartbeat', seq: 3, at: 0 });
+    expect(board.connection).toBe('live');
+  });
+
+  it('says so when the hub refuses the token', async () => {
+    getInfo.mockRejectedValue(new ApiError(401, 'unauthorized', 'no'));
+    streams[0]?.handlers.onClose();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(board.connection).toBe('unauthorized');
+    expect(streams).toHaveLength(1);
+  });
+});
