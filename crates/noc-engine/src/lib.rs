@@ -1,0 +1,171 @@
+//! The deterministic core of the NOC console.
+//!
+//! Signals from sources, operator commands and the passing of time go in; events come
+//! out. Nothing here reads the clock or touches the network: the same inputs always give
+//! the same events, which is what makes replay and drills exact.
+
+mod alarm;
+mod command;
+pub use command::MAX_COMMENT_CHARS;
+mod correlation;
+mod dependencies;
+mod timer;
+
+use std::collections::HashMap;
+
+use noc_model::{AlarmId, Command, CommandError, EventBody, Millis, NewEvent, Signal, State};
+
+use dependencies::Dependencies;
+
+/// The actor of events that rules (not sources, not operators) decide.
+pub const ENGINE_ACTOR: &str = "engine";
+
+/// Tuning of the rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EngineConfig {
+    /// A new alarm joins an incident on a related node only if that incident was
+    /// opened at most this long ago.
+    pub correlation_window_ms: Millis,
+    /// How long every alarm of an incident must stay cleared before it is resolved.
+    pub resolve_hold_ms: Millis,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        Self {
+            correlation_window_ms: 10 * 60 * 1000,
+            resolve_hold_ms: 30 * 1000,
+        }
+    }
+}
+
+/// Turns inputs into events, applying each event to its own [`State`] as it emits it,
+/// with the sequence number the store will give it, so both always agree.
+#[derive(Debug)]
+pub struct Engine {
+    config: EngineConfig,
+    state: State,
+    dependencies: Dependencies,
+    /// Live alarms by fingerprint: dedup must not scan every alarm on every signal.
+    fingerprints: HashMap<String, AlarmId>,
+}
+
+impl Engine {
+    pub fn new(config: EngineConfig) -> Self {
+        Self::from_state(State::default(), config)
+    }
+
+    /// Resumes from the state folded from the log (after a restart).
+    pub fn from_state(state: State, config: EngineConfig) -> Self {
+        let fingerprints = state
+            .alarms
+            .values()
+            .map(|a| (a.fingerprint.clone(), a.id))
+            .collect();
+        Self {
+            config,
+            dependencies: Dependencies::new(&state.topology),
+            state,
+            fingerprints,
+        }
+    }
+
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+
+    /// A source's observation → the events it causes (possibly none).
+    pub fn on_signal(&mut self, signal: Signal, now: Millis) -> Vec<NewEvent> {
+        let mut out = Vec::new();
+        match signal {
+            Signal::Alarm(alarm) => self.on_alarm(alarm, now, &mut out),
+            Signal::Health(health) => {
+                let known = self.state.sources.get(&health.source);
+                let changed =
+                    known.is_none_or(|k| k.status != health.status || k.detail != health.detail);
+                if changed {
+                    let actor = source_actor(&health.source);
+                    self.emit(
+                        &mut out,
+                        now,
+                        actor,
+                        EventBody::SourceHealthChanged { health },
+                    );
+                }
+            }
+            Signal::Topology(topology) => {
+                if topology != self.state.topology {
+                    let body = EventBody::TopologyLoaded { topology };
+                    self.emit(&mut out, now, source_actor("topology"), body);
+                }
+            }
+        }
+        out
+    }
+
+    /// An operator action (actor = operator name) → events, or a refusal.
+    pub fn on_command(
+        &mut self,
+        cmd: Command,
+        actor: &str,
+        now: Millis,
+    ) -> Result<Vec<NewEvent>, CommandError> {
+        let body = command::check(&self.state, cmd)?;
+        let mut out = Vec::new();
+        self.emit(&mut out, now, actor.to_string(), body);
+        Ok(out)
+    }
+
+    /// The passing of time: timers that fire by `now`.
+    pub fn on_tick(&mut self, now: Millis) -> Vec<NewEvent> {
+        let mut out = Vec::new();
+        for incident in timer::due_resolutions(&self.state, self.config.resolve_hold_ms, now) {
+            let body = EventBody::IncidentResolved { incident };
+            self.emit(&mut out, now, ENGINE_ACTOR.to_string(), body);
+        }
+        out
+    }
+
+    /// Applies the event to the engine's state with the next sequence number and
+    /// records it in `out`.
+    fn emit(&mut self, out: &mut Vec<NewEvent>, now: Millis, actor: String, body: EventBody) {
+        let event = NewEvent::new(now, actor, body);
+        if let EventBody::IncidentResolved { incident } = &event.body {
+            self.forget_alarms_of(*incident);
+        }
+        self.state
+            .apply(&event.clone().with_seq(self.state.seq + 1));
+        match &event.body {
+            EventBody::AlarmRaised { alarm } => {
+                self.fingerprints
+                    .insert(alarm.fingerprint.clone(), alarm.id);
+            }
+            EventBody::TopologyLoaded { topology } => {
+                self.dependencies = Dependencies::new(topology);
+            }
+            _ => {}
+        }
+        out.push(event);
+    }
+
+    /// A resolved incident's alarms leave the live state: the next firing of the same
+    /// fingerprint is a new alarm.
+    fn forget_alarms_of(&mut self, incident: noc_model::IncidentId) {
+        let Some(inc) = self.state.incidents.get(&incident) else {
+            return;
+        };
+        for id in &inc.alarms {
+            if let Some(alarm) = self.state.alarms.get(id) {
+                self.fingerprints.remove(&alarm.fingerprint);
+            }
+        }
+    }
+}
+
+fn source_actor(source: &str) -> String {
+    format!("source:{source}")
+}

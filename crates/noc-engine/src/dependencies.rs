@@ -1,0 +1,211 @@
+//! The topology as a dependency graph: which nodes a node needs, and which need it.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+
+use noc_model::{Layer, NodeKind, RelationKind, Topology};
+
+/// How one node reaches another, step by step, for the reason shown to operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Step {
+    hops: u32,
+    via: Option<(usize, RelationKind)>,
+}
+
+/// Everything one node depends on (upstream) and everything depending on it (downstream).
+#[derive(Debug, Default)]
+struct Reach {
+    upstream: BTreeMap<usize, Step>,
+    downstream: BTreeMap<usize, Step>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Edge {
+    to: usize,
+    kind: RelationKind,
+}
+
+/// A path between two nodes: its length and the kinds of relation it follows, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Path {
+    pub hops: u32,
+    pub kinds: Vec<RelationKind>,
+}
+
+impl Path {
+    /// "depends on, 2 hops", "runs on + connects to, 2 hops".
+    pub fn describe(&self) -> String {
+        let mut words: Vec<&str> = Vec::new();
+        for kind in &self.kinds {
+            let word = relation_words(*kind);
+            if !words.contains(&word) {
+                words.push(word);
+            }
+        }
+        let unit = if self.hops == 1 { "hop" } else { "hops" };
+        format!("{}, {} {unit}", words.join(" + "), self.hops)
+    }
+}
+
+fn relation_words(kind: RelationKind) -> &'static str {
+    match kind {
+        RelationKind::RunsOn => "runs on",
+        RelationKind::DependsOn => "depends on",
+        RelationKind::ConnectsTo => "connects to",
+        RelationKind::LocatedIn => "located in",
+    }
+}
+
+/// `runs_on`, `depends_on` and `located_in` point from the dependent to its dependency;
+/// `connects_to` is symmetric. Reachability is cached per node: the topology changes
+/// rarely, alarms arrive in storms on the same few nodes.
+#[derive(Debug, Default)]
+pub(crate) struct Dependencies {
+    index: HashMap<String, usize>,
+    ids: Vec<String>,
+    names: Vec<String>,
+    kinds: Vec<NodeKind>,
+    layers: Vec<Layer>,
+    needs: Vec<Vec<Edge>>,
+    needed_by: Vec<Vec<Edge>>,
+    reach: HashMap<usize, Reach>,
+}
+
+impl Dependencies {
+    pub fn new(topology: &Topology) -> Self {
+        let mut deps = Dependencies::default();
+        for node in &topology.nodes {
+            if deps.index.contains_key(&node.id) {
+                continue;
+            }
+            deps.index.insert(node.id.clone(), deps.ids.len());
+            deps.ids.push(node.id.clone());
+            deps.names.push(node.name.clone());
+            deps.kinds.push(node.kind);
+            deps.layers.push(node.layer);
+        }
+        deps.needs = vec![Vec::new(); deps.ids.len()];
+        deps.needed_by = vec![Vec::new(); deps.ids.len()];
+        for relation in &topology.relations {
+            let (Some(&from), Some(&to)) =
+                (deps.index.get(&relation.from), deps.index.get(&relation.to))
+            else {
+                continue;
+            };
+            let kind = relation.kind;
+            deps.needs[from].push(Edge { to, kind });
+            deps.needed_by[to].push(Edge { to: from, kind });
+            if kind == RelationKind::ConnectsTo {
+                deps.needs[to].push(Edge { to: from, kind });
+                deps.needed_by[from].push(Edge { to, kind });
+            }
+        }
+        deps
+    }
+
+    pub fn knows(&self, node: &str) -> bool {
+        self.index.contains_key(node)
+    }
+
+    pub fn name(&self, node: &str) -> Option<&str> {
+        self.index.get(node).map(|&i| self.names[i].as_str())
+    }
+
+    pub fn layer(&self, node: &str) -> Option<Layer> {
+        self.index.get(node).map(|&i| self.layers[i])
+    }
+
+    /// The path by which `dependent` needs `dependency`, if it does (directly or not).
+    pub fn dependency_path(&mut self, dependent: &str, dependency: &str) -> Option<Path> {
+        let (&from, &to) = (self.index.get(dependent)?, self.index.get(dependency)?);
+        if from == to {
+            return None;
+        }
+        self.reach_of(from);
+        let upstream = &self.reach[&from].upstream;
+        upstream.get(&to)?;
+        Some(path_from_steps(upstream, to))
+    }
+
+    /// `dependency` is upstream of `dependent` and not the other way round: a symmetric
+    /// link alone does not make either end the other's cause.
+    pub fn is_strictly_upstream(&mut self, dependency: &str, dependent: &str) -> bool {
+        self.dependency_path(dependent, dependency).is_some()
+            && self.dependency_path(dependency, dependent).is_none()
+    }
+
+    /// The nearest business system that needs `node` (or `node` itself if it is one).
+    pub fn business_system_of(&mut self, node: &str) -> Option<String> {
+        let &start = self.index.get(node)?;
+        if self.kinds[start] == NodeKind::BusinessSystem {
+            return Some(self.ids[start].clone());
+        }
+        self.reach_of(start);
+        let kinds = &self.kinds;
+        let ids = &self.ids;
+        self.reach[&start]
+            .downstream
+            .iter()
+            .filter(|(i, _)| kinds[**i] == NodeKind::BusinessSystem)
+            .min_by(|(a, sa), (b, sb)| sa.hops.cmp(&sb.hops).then(ids[**a].cmp(&ids[**b])))
+            .map(|(i, _)| ids[*i].clone())
+    }
+
+    fn reach_of(&mut self, start: usize) {
+        if self.reach.contains_key(&start) {
+            return;
+        }
+        let reach = Reach {
+            upstream: self.walk(start, &self.needs),
+            downstream: self.walk(start, &self.needed_by),
+        };
+        self.reach.insert(start, reach);
+    }
+
+    /// Breadth-first walk with two limits that keep an incident from swallowing a
+    /// whole data centre: a site is a dead end unless the walk starts there (everything
+    /// in a site is not related to everything else in it), and a link relates its two
+    /// ends, not the ends of their other links (`connects_to` is never followed twice in
+    /// a row).
+    fn walk(&self, start: usize, edges: &[Vec<Edge>]) -> BTreeMap<usize, Step> {
+        let mut found = BTreeMap::new();
+        let mut seen = HashMap::new();
+        let mut queue = VecDeque::from([(start, false, 0u32)]);
+        seen.insert((start, false), ());
+        while let Some((node, via_link, hops)) = queue.pop_front() {
+            if node != start && self.kinds[node] == NodeKind::Site {
+                continue;
+            }
+            for edge in &edges[node] {
+                let link = edge.kind == RelationKind::ConnectsTo;
+                if (link && via_link) || edge.to == start {
+                    continue;
+                }
+                if seen.insert((edge.to, link), ()).is_some() {
+                    continue;
+                }
+                found.entry(edge.to).or_insert(Step {
+                    hops: hops + 1,
+                    via: Some((node, edge.kind)),
+                });
+                queue.push_back((edge.to, link, hops + 1));
+            }
+        }
+        found
+    }
+}
+
+fn path_from_steps(steps: &BTreeMap<usize, Step>, end: usize) -> Path {
+    let hops = steps[&end].hops;
+    let mut kinds = Vec::new();
+    let mut at = end;
+    while let Some(Step {
+        via: Some((prev, kind)),
+        ..
+    }) = steps.get(&at).copied()
+    {
+        kinds.push(kind);
+        at = prev;
+    }
+    kinds.reverse();
+    Path { hops, kinds }
+}
