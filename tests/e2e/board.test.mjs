@@ -29,7 +29,10 @@ async function openBoard({ language } = {}) {
     if (message.type() === 'error') errors.push(new Error(message.text()));
   });
   if (language) {
-    await context.addInitScript((code) => localStorage.setItem('noc.language', code), language);
+    // Only a first visit gets the language; a reload keeps what the page stored.
+    await context.addInitScript((code) => {
+      if (localStorage.getItem('noc.language') === null) localStorage.setItem('noc.language', code);
+    }, language);
   }
   await page.goto(hub.url);
   await page.getByTestId('connection').and(page.locator('[data-state="live"]')).waitFor({ timeout: SOON });
@@ -86,20 +89,25 @@ describe('fault board', () => {
       await page.getByTestId('operator-form').getByRole('button').click();
       await page.getByTestId('operator-name').waitFor();
 
-      const row = page.locator('[data-testid="incident-row"][data-status="open"]').first();
-      await row.waitFor({ timeout: SOON });
-      const id = await row.getAttribute('data-incident-id');
-      await row.click();
-      const detail = page.locator(`[data-testid="incident-detail"][data-incident-id="${id}"]`);
-      await detail.waitFor();
-      await detail.getByTestId('timeline-entry').first().waitFor({ timeout: SOON });
-
-      await detail.getByTestId('acknowledge').click();
-      await detail.getByTestId('detail-ack').filter({ hasText: 'Duty Tester' }).waitFor({ timeout: SOON });
-      await page
-        .locator(`[data-testid="incident-row"][data-incident-id="${id}"]`)
-        .and(page.locator('[data-status="acknowledged"]'))
-        .waitFor({ timeout: SOON });
+      // An incident can resolve between being seen and being acknowledged (the hub then
+      // refuses); another open one is taken in that case.
+      let id;
+      let detail;
+      for (let attempt = 1; ; attempt++) {
+        const row = page.locator('[data-testid="incident-row"][data-status="open"]').first();
+        await row.waitFor({ timeout: SOON });
+        id = await row.getAttribute('data-incident-id');
+        await row.click();
+        detail = page.locator(`[data-testid="incident-detail"][data-incident-id="${id}"]`);
+        try {
+          await detail.getByTestId('timeline-entry').first().waitFor({ timeout: SOON });
+          await detail.getByTestId('acknowledge').click({ timeout: 10_000 });
+          await detail.getByTestId('detail-ack').filter({ hasText: 'Duty Tester' }).waitFor({ timeout: 30_000 });
+          break;
+        } catch (error) {
+          if (attempt === 5) throw error;
+        }
+      }
       await detail.locator('[data-kind="incident_acknowledged"]').waitFor({ timeout: SOON });
     } finally {
       await context.close();
