@@ -15,7 +15,7 @@ RELEASE_DIR := $(CARGO_TARGET_DIR)/release
 
 # System packages: building the desktop shell, and running the browser/desktop tests.
 BUILD_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev \
-	librsvg2-dev libayatana-appindicator3-dev libxdo-dev nodejs npm
+	librsvg2-dev libayatana-appindicator3-dev libxdo-dev
 TEST_PACKAGES := xvfb xauth x11-utils imagemagick chromium
 
 .PHONY: help run run-hub run-desktop test deps deps-test ui ui-deps build lint \
@@ -31,6 +31,8 @@ help:
 
 deps:
 	@./.ci/apt-ensure $(BUILD_PACKAGES)
+	@command -v node >/dev/null || ./.ci/apt-ensure nodejs npm
+	@node -e 'const [M, m] = process.versions.node.split(".").map(Number); if (M < 20 || (M === 20 && m < 19)) { console.error("Node.js " + process.version + " is too old for the UI build: install Node.js 20.19 or newer."); process.exit(1) }'
 	@command -v $(CARGO) >/dev/null || { echo "Rust is missing: install it with rustup (https://rustup.rs), then rerun."; exit 1; }
 
 deps-test: deps
