@@ -1,0 +1,7 @@
+//! Monitoring sources: each module turns one kind of source into [`noc_model::Signal`]s
+//! and reports its own health.
+
+mod clock;
+pub mod demo;
+
+pub use clock::SystemClock;
