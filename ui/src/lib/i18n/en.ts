@@ -29,7 +29,7 @@ export const en = {
   'connection.unauthorized': 'Not authorised',
 
   'sources.label': 'Sources',
-  'sources.allOk': 'All {count} sources reporting',
+  'sources.allOk': 'All sources reporting ({count})',
   'sources.none': 'No source has reported yet',
   'sources.trouble': 'Data may be incomplete — not reporting normally:',
   'sources.stale.disconnected': 'Disconnected from the hub: the board is not updating',
