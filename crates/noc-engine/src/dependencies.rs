@@ -1,6 +1,6 @@
 //! The topology as a dependency graph: which nodes a node needs, and which need it.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
 use noc_model::{Layer, NodeKind, RelationKind, Topology};
 
@@ -168,9 +168,9 @@ impl Dependencies {
     /// a row).
     fn walk(&self, start: usize, edges: &[Vec<Edge>]) -> BTreeMap<usize, Step> {
         let mut found = BTreeMap::new();
-        let mut seen = HashMap::new();
+        let mut seen = HashSet::new();
         let mut queue = VecDeque::from([(start, false, 0u32)]);
-        seen.insert((start, false), ());
+        seen.insert((start, false));
         while let Some((node, via_link, hops)) = queue.pop_front() {
             if node != start && self.kinds[node] == NodeKind::Site {
                 continue;
@@ -180,7 +180,7 @@ impl Dependencies {
                 if (link && via_link) || edge.to == start {
                     continue;
                 }
-                if seen.insert((edge.to, link), ()).is_some() {
+                if !seen.insert((edge.to, link)) {
                     continue;
                 }
                 found.entry(edge.to).or_insert(Step {
