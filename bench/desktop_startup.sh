@@ -67,6 +67,12 @@ echo "start-up to first board paint over $RUNS runs: median ${median} ms, min $(
 start_fresh memory
 wait_ready runmemory 60 && wait_board 60 || exit 1
 sleep "$MEMORY_AFTER_S"
+for pid in $(process_tree "$APP_PID"); do
+    awk -v p="$pid" -v name="$(tr '\0' ' ' <"/proc/$pid/cmdline" | cut -c1-60)" \
+        '$1 == "Rss:" { rss = $2 } $1 == "Pss:" { pss = $2 }
+         END { printf "  pid %s: RSS %d MiB, PSS %d MiB  %s\n", p, rss / 1024, pss / 1024, name }' \
+        "/proc/$pid/smaps_rollup" 2>/dev/null
+done
 processes=$(process_tree "$APP_PID" | wc -l)
 rss=$(tree_kb Rss)
 pss=$(tree_kb Pss)
