@@ -1,0 +1,15 @@
+//! The application facade: one function per use case, called by every transport
+//! (the axum hub, the desktop shell) and nothing below it.
+//!
+//! All changes go through one ingest loop: source signals and operator commands are
+//! decided by the engine, committed by the store, then published to subscribers. One
+//! loop means one order of events, which is what makes the log replayable.
+
+mod console;
+mod error;
+mod follow;
+mod ingest;
+
+pub use console::{Console, EventPage, HubInfo, HubSettings};
+pub use error::ApiError;
+pub use follow::{Follow, StreamItem};

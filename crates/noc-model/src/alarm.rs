@@ -8,9 +8,7 @@ use crate::{IncidentId, Millis, Severity};
 pub type AlarmId = i64;
 pub type Labels = BTreeMap<String, String>;
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AlarmStatus {
     Active,

@@ -6,9 +6,7 @@ use crate::{AlarmId, Layer, Millis, Severity};
 pub type IncidentId = i64;
 
 /// The duty loop: alarm → response → diagnosis → recovery → review.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum IncidentStatus {
     Open,

@@ -3,9 +3,7 @@ use ts_rs::TS;
 
 /// How bad a signal is. `Unknown` is what a source's unmapped severity becomes:
 /// it is shown, never dropped.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Critical,

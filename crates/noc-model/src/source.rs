@@ -5,9 +5,7 @@ use crate::Millis;
 
 /// Whether a source's data can be trusted right now. Anything but `Ok` is shown
 /// on every screen: the board must never look green because data stopped coming.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum HealthStatus {
     Ok,

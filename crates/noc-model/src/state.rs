@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::{
-    Alarm, AlarmId, AlarmStatus, Event, EventBody, Incident, IncidentId, IncidentStatus, Mark,
-    Seq, Severity, SourceHealth, Topology,
+    Alarm, AlarmId, AlarmStatus, Event, EventBody, Incident, IncidentId, IncidentStatus, Mark, Seq,
+    Severity, SourceHealth, Topology,
 };
 
 /// How many resolved incidents the live state keeps for the board; older ones live
@@ -245,6 +245,11 @@ impl State {
                 }
             }
             if root {
+                // The layer follows the root cause: a later, more upstream root can
+                // move the incident from the service layer down to the hosts.
+                if let Some(found) = node.as_deref().and_then(|n| self.topology.node(n)) {
+                    inc.layer = Some(found.layer);
+                }
                 inc.root_alarm = Some(alarm);
                 inc.root_node = node;
             }

@@ -1,0 +1,145 @@
+//! The hub: serves the console's API and UI over HTTP + WebSocket.
+//!
+//! Used by the headless `noc-server` binary and, in-process, by the desktop shell.
+
+mod assets;
+pub mod config;
+mod http;
+mod openapi;
+mod stream;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use noc_api::{Console, HubSettings};
+use noc_engine::EngineConfig;
+use noc_model::Clock;
+use noc_sources::demo::DemoConfig;
+use noc_sources::SystemClock;
+use noc_store::Store;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+pub use http::{router, AppState};
+
+/// How to start a hub.
+#[derive(Debug, Clone)]
+pub struct HubOptions {
+    pub bind: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+    pub data_dir: PathBuf,
+    pub config: Option<PathBuf>,
+    pub demo: Option<DemoConfig>,
+    /// `None` generates a fresh secret for this launch.
+    pub token: Option<String>,
+}
+
+impl HubOptions {
+    /// A hub for one workstation: loopback, a free port, the demo unless a config exists.
+    pub fn loopback(data_dir: PathBuf) -> Self {
+        Self {
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 0,
+            data_dir,
+            config: None,
+            demo: Some(DemoConfig::default()),
+            token: None,
+        }
+    }
+}
+
+/// A started hub. Dropping it does not stop it; call [`RunningHub::shutdown`].
+pub struct RunningHub {
+    /// `http://127.0.0.1:PORT/`
+    pub url: String,
+    pub addr: SocketAddr,
+    pub token: String,
+    pub console: Console,
+    shutdown: CancellationToken,
+    server: JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningHub {
+    /// The URL that opens the console with this hub's token, as printed for operators.
+    pub fn open_url(&self) -> String {
+        format!("{}?token={}", self.url, self.token)
+    }
+
+    pub async fn shutdown(self) {
+        self.shutdown.cancel();
+        if let Err(err) = self.server.await {
+            tracing::warn!(error = %err, "hub server task ended abnormally");
+        }
+    }
+}
+
+pub async fn start(opts: HubOptions) -> anyhow::Result<RunningHub> {
+    if !opts.bind.is_loopback() {
+        anyhow::bail!(
+            "refusing to listen on {}: access from other machines needs TLS and operator \
+             logins, which this version does not offer; bind to 127.0.0.1",
+            opts.bind
+        );
+    }
+    let settings = match &opts.config {
+        Some(path) => config::HubConfig::load(path)?,
+        None => config::HubConfig::default(),
+    };
+    std::fs::create_dir_all(&opts.data_dir)
+        .with_context(|| format!("cannot create data folder {}", opts.data_dir.display()))?;
+    let db = opts.data_dir.join("noc.db");
+    let store = Store::open(&db)
+        .await
+        .with_context(|| format!("cannot open the event log {}", db.display()))?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let shutdown = CancellationToken::new();
+    let hub_settings = HubSettings {
+        engine: engine_config(&settings),
+        demo: opts.demo.is_some(),
+    };
+    let console = Console::start(store, clock.clone(), hub_settings, shutdown.clone()).await;
+    if let Some(demo) = opts.demo {
+        noc_sources::demo::spawn(demo, clock.clone(), console.signal_sink(), shutdown.clone());
+    }
+    let token = opts.token.unwrap_or_else(generate_token);
+    let listener = tokio::net::TcpListener::bind((opts.bind, opts.port))
+        .await
+        .with_context(|| format!("cannot listen on {}:{}", opts.bind, opts.port))?;
+    let addr = listener.local_addr()?;
+    let app = router(AppState::new(console.clone(), token.clone(), clock));
+    let stop = shutdown.clone();
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(stop.cancelled_owned())
+            .await
+    });
+    Ok(RunningHub {
+        url: format!("http://{addr}/"),
+        addr,
+        token,
+        console,
+        shutdown,
+        server,
+    })
+}
+
+fn engine_config(settings: &config::HubConfig) -> EngineConfig {
+    let mut engine = EngineConfig::default();
+    if let Some(secs) = settings.engine.correlation_window_secs {
+        engine.correlation_window_ms = secs as i64 * 1000;
+    }
+    if let Some(secs) = settings.engine.resolve_hold_secs {
+        engine.resolve_hold_ms = secs as i64 * 1000;
+    }
+    engine
+}
+
+/// A fresh 256-bit secret, hex encoded.
+pub fn generate_token() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the operating system's random source is unavailable");
+    hex::encode(bytes)
+}

@@ -1,0 +1,277 @@
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use noc_engine::{Engine, EngineConfig};
+use noc_model::{
+    Batch, Clock, Command, Event, Incident, IncidentId, Millis, Seq, Signal, Snapshot, Topology,
+};
+use noc_store::Store;
+use serde::Serialize;
+use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio_util::sync::CancellationToken;
+
+use crate::ingest::{Ingest, Input};
+use crate::{ApiError, Follow};
+
+/// How many committed batches the hub keeps to let reconnecting clients catch up
+/// without a full snapshot.
+const REPLAY_BATCHES: usize = 4096;
+const FEED_CAPACITY: usize = 4096;
+const INPUT_CAPACITY: usize = 65_536;
+const MAX_COMMENT_CHARS: usize = 4000;
+const MAX_EVENTS_PAGE: u32 = 10_000;
+
+/// What a hub is and how it runs, for `/api/info`.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct HubInfo {
+    pub version: String,
+    /// Simulated data is being shown (the built-in demo).
+    pub demo: bool,
+    pub started_at: Millis,
+    /// Live event-stream connections (screens following the board).
+    pub stream_clients: usize,
+    /// Set while the event log cannot be written (e.g. a full disk).
+    pub store_error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct EventPage {
+    pub events: Vec<Event>,
+    pub last_seq: Seq,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct HubSettings {
+    pub engine: EngineConfig,
+    pub demo: bool,
+}
+
+pub(crate) struct Shared {
+    pub store: Store,
+    pub feed: broadcast::Sender<Arc<Batch>>,
+    recent: Mutex<VecDeque<Arc<Batch>>>,
+    published_seq: AtomicI64,
+    pub stream_clients: AtomicUsize,
+    store_error: Mutex<Option<String>>,
+}
+
+impl Shared {
+    pub fn publish(&self, batch: Batch) {
+        let batch = Arc::new(batch);
+        {
+            let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+            if recent.len() == REPLAY_BATCHES {
+                recent.pop_front();
+            }
+            recent.push_back(batch.clone());
+        }
+        self.published_seq.store(batch.last_seq, Ordering::SeqCst);
+        // No receivers is normal (nobody watching); not an error.
+        let _ = self.feed.send(batch);
+    }
+
+    /// The batches after `after`, if the hub still holds all of them and `after` is a
+    /// batch boundary; `None` means the client needs a snapshot.
+    pub fn replay_after(&self, after: Seq) -> Option<(Seq, Vec<Arc<Batch>>)> {
+        if after == self.published_seq.load(Ordering::SeqCst) {
+            return Some((after, Vec::new()));
+        }
+        let recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        let start = recent.iter().position(|b| b.first_seq == after + 1)?;
+        Some((after, recent.iter().skip(start).cloned().collect()))
+    }
+
+    pub fn set_store_error(&self, error: Option<String>) {
+        *self.store_error.lock().unwrap_or_else(|e| e.into_inner()) = error;
+    }
+}
+
+/// The hub's use cases. Cheap to clone; every transport holds one.
+#[derive(Clone)]
+pub struct Console {
+    shared: Arc<Shared>,
+    inputs: mpsc::Sender<Input>,
+    started_at: Millis,
+    demo: bool,
+    shutdown: CancellationToken,
+}
+
+impl Console {
+    /// Starts the ingest loop on the current tokio runtime. Stops when `shutdown` fires.
+    pub async fn start(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        settings: HubSettings,
+        shutdown: CancellationToken,
+    ) -> Console {
+        let (inputs, rx) = mpsc::channel(INPUT_CAPACITY);
+        let (feed, _) = broadcast::channel(FEED_CAPACITY);
+        let engine = Engine::from_state(store.state().await, settings.engine.clone());
+        let shared = Arc::new(Shared {
+            published_seq: AtomicI64::new(store.last_seq()),
+            store,
+            feed,
+            recent: Mutex::new(VecDeque::new()),
+            stream_clients: AtomicUsize::new(0),
+            store_error: Mutex::new(None),
+        });
+        let started_at = clock.now();
+        let ingest = Ingest {
+            engine,
+            config: settings.engine.clone(),
+            shared: shared.clone(),
+            clock,
+            inputs: rx,
+            shutdown: shutdown.clone(),
+        };
+        tokio::spawn(ingest.run());
+        Console {
+            shared,
+            inputs,
+            started_at,
+            demo: settings.demo,
+            shutdown,
+        }
+    }
+
+    /// Where sources send what they observe.
+    pub fn signal_sink(&self) -> mpsc::Sender<Signal> {
+        let (tx, mut rx) = mpsc::channel::<Signal>(1024);
+        let inputs = self.inputs.clone();
+        tokio::spawn(async move {
+            while let Some(signal) = rx.recv().await {
+                if inputs.send(Input::Signal(signal)).await.is_err() {
+                    break;
+                }
+            }
+        });
+        tx
+    }
+
+    pub fn shutdown_token(&self) -> CancellationToken {
+        self.shutdown.clone()
+    }
+
+    pub fn info(&self) -> HubInfo {
+        HubInfo {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            demo: self.demo,
+            started_at: self.started_at,
+            stream_clients: self.shared.stream_clients.load(Ordering::SeqCst),
+            store_error: self
+                .shared
+                .store_error
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone(),
+        }
+    }
+
+    pub async fn snapshot(&self) -> Snapshot {
+        self.shared.store.snapshot().await
+    }
+
+    /// The live state as the log stood at `seq`.
+    pub async fn snapshot_at(&self, seq: Seq) -> Result<Snapshot, ApiError> {
+        let last = self.shared.store.last_seq();
+        if seq < 0 || seq > last {
+            return Err(ApiError::invalid(format!(
+                "seq {seq} is outside the log (0..={last})"
+            )));
+        }
+        Ok(self.shared.store.state_at(seq).await?.snapshot())
+    }
+
+    pub async fn events_after(
+        &self,
+        after: Seq,
+        limit: Option<u32>,
+    ) -> Result<EventPage, ApiError> {
+        let limit = limit.unwrap_or(1000).clamp(1, MAX_EVENTS_PAGE);
+        let events = self.shared.store.events_after(after, limit).await?;
+        Ok(EventPage {
+            events,
+            last_seq: self.shared.store.last_seq(),
+        })
+    }
+
+    pub async fn topology(&self) -> Topology {
+        self.shared.store.state().await.topology
+    }
+
+    pub async fn timeline(&self, incident: IncidentId) -> Result<Vec<Event>, ApiError> {
+        if !self
+            .shared
+            .store
+            .snapshot()
+            .await
+            .incidents
+            .iter()
+            .any(|i| i.id == incident)
+        {
+            let events = self
+                .shared
+                .store
+                .timeline(&format!("incident:{incident}"), 1)
+                .await?;
+            if events.is_empty() {
+                return Err(noc_model::CommandError::NoSuchIncident(incident).into());
+            }
+        }
+        Ok(self
+            .shared
+            .store
+            .timeline(&format!("incident:{incident}"), MAX_EVENTS_PAGE)
+            .await?)
+    }
+
+    pub async fn acknowledge(
+        &self,
+        incident: IncidentId,
+        actor: &str,
+    ) -> Result<Incident, ApiError> {
+        self.command(Command::Acknowledge { incident }, actor).await
+    }
+
+    pub async fn comment(
+        &self,
+        incident: IncidentId,
+        actor: &str,
+        text: &str,
+    ) -> Result<Incident, ApiError> {
+        let text = text.trim();
+        if text.is_empty() || text.chars().count() > MAX_COMMENT_CHARS {
+            return Err(ApiError::invalid(format!(
+                "a comment needs 1 to {MAX_COMMENT_CHARS} characters"
+            )));
+        }
+        let command = Command::Comment {
+            incident,
+            text: text.to_string(),
+        };
+        self.command(command, actor).await
+    }
+
+    /// Follows the event stream from `after` (or from a snapshot).
+    pub async fn follow(&self, after: Option<Seq>) -> Follow {
+        Follow::start(self.shared.clone(), after).await
+    }
+
+    /// Committed batches as they happen (for in-process shells: tray, notifications).
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Batch>> {
+        self.shared.feed.subscribe()
+    }
+
+    async fn command(&self, command: Command, actor: &str) -> Result<Incident, ApiError> {
+        let (reply, answer) = oneshot::channel();
+        let input = Input::Command {
+            command,
+            actor: actor.to_string(),
+            reply,
+        };
+        let stopped = || ApiError::unavailable("the hub is shutting down");
+        self.inputs.send(input).await.map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+}

@@ -1,0 +1,150 @@
+use std::sync::Arc;
+use std::time::Duration;
+
+use noc_engine::{Engine, EngineConfig};
+use noc_model::{Clock, Command, Incident, NewEvent, Signal};
+use tokio::sync::{mpsc, oneshot};
+use tokio_util::sync::CancellationToken;
+
+use crate::console::Shared;
+use crate::ApiError;
+
+/// How many queued inputs one write transaction takes at most: large enough to
+/// absorb an alarm storm in a few commits, small enough to keep latency low.
+const MAX_INPUTS_PER_COMMIT: usize = 2048;
+const TICK: Duration = Duration::from_secs(1);
+
+pub(crate) type Reply = oneshot::Sender<Result<Incident, ApiError>>;
+
+pub(crate) enum Input {
+    Signal(Signal),
+    Command {
+        command: Command,
+        actor: String,
+        reply: Reply,
+    },
+}
+
+/// The single loop through which every change reaches the log.
+pub(crate) struct Ingest {
+    pub engine: Engine,
+    pub config: EngineConfig,
+    pub shared: Arc<Shared>,
+    pub clock: Arc<dyn Clock>,
+    pub inputs: mpsc::Receiver<Input>,
+    pub shutdown: CancellationToken,
+}
+
+impl Ingest {
+    pub async fn run(mut self) {
+        let mut tick = tokio::time::interval(TICK);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                biased;
+                _ = self.shutdown.cancelled() => break,
+                input = self.inputs.recv() => match input {
+                    Some(first) => self.take_inputs(first).await,
+                    None => break,
+                },
+                _ = tick.tick() => {
+                    let events = self.engine.on_tick(self.clock.now());
+                    self.commit(events, Vec::new()).await;
+                }
+            }
+        }
+    }
+
+    async fn take_inputs(&mut self, first: Input) {
+        let mut events = Vec::new();
+        let mut accepted = Vec::new();
+        self.decide(first, &mut events, &mut accepted);
+        while events.len() < MAX_INPUTS_PER_COMMIT {
+            match self.inputs.try_recv() {
+                Ok(input) => self.decide(input, &mut events, &mut accepted),
+                Err(_) => break,
+            }
+        }
+        self.commit(events, accepted).await;
+    }
+
+    fn decide(
+        &mut self,
+        input: Input,
+        events: &mut Vec<NewEvent>,
+        accepted: &mut Vec<(noc_model::IncidentId, Reply)>,
+    ) {
+        let now = self.clock.now();
+        match input {
+            Input::Signal(signal) => events.extend(self.engine.on_signal(signal, now)),
+            Input::Command {
+                command,
+                actor,
+                reply,
+            } => {
+                let incident = command_incident(&command);
+                match self.engine.on_command(command, &actor, now) {
+                    Ok(new) => {
+                        events.extend(new);
+                        accepted.push((incident, reply));
+                    }
+                    Err(refusal) => {
+                        let _ = reply.send(Err(refusal.into()));
+                    }
+                }
+            }
+        }
+    }
+
+    async fn commit(
+        &mut self,
+        events: Vec<NewEvent>,
+        accepted: Vec<(noc_model::IncidentId, Reply)>,
+    ) {
+        if events.is_empty() {
+            return self.answer(accepted);
+        }
+        match self.shared.store.append(events).await {
+            Ok(batch) => {
+                self.shared.set_store_error(None);
+                self.shared.publish(batch);
+                self.answer(accepted);
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "could not write to the event log");
+                self.shared.set_store_error(Some(err.to_string()));
+                // The engine already folded what was refused; realign it with what the
+                // log really holds so the next decisions start from committed state.
+                let state = self.shared.store.state().await;
+                self.engine = Engine::from_state(state, self.config.clone());
+                for (_, reply) in accepted {
+                    let _ = reply.send(Err(ApiError::unavailable(err.to_string())));
+                }
+            }
+        }
+    }
+
+    fn answer(&self, accepted: Vec<(noc_model::IncidentId, Reply)>) {
+        for (id, reply) in accepted {
+            let answer = self
+                .engine
+                .state()
+                .incidents
+                .get(&id)
+                .cloned()
+                .ok_or_else(|| {
+                    ApiError::not_found(
+                        "incident_not_found",
+                        format!("incident {id} does not exist"),
+                    )
+                });
+            let _ = reply.send(answer);
+        }
+    }
+}
+
+fn command_incident(command: &Command) -> noc_model::IncidentId {
+    match command {
+        Command::Acknowledge { incident } | Command::Comment { incident, .. } => *incident,
+    }
+}

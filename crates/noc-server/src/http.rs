@@ -1,0 +1,229 @@
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use noc_api::{ApiError, Console, EventPage, HubInfo};
+use noc_model::{Clock, Event, Incident, IncidentId, Seq, Snapshot, Topology};
+use serde::Deserialize;
+use subtle::ConstantTimeEq;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::{assets, openapi, stream};
+
+/// The browser may load and connect only to the hub itself; source text can never
+/// run as script.
+const CSP: &str = "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; \
+                   style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; \
+                   frame-ancestors 'none'; base-uri 'none'";
+const MAX_OPERATOR_CHARS: usize = 64;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub console: Console,
+    token: Arc<str>,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl AppState {
+    pub fn new(console: Console, token: String, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            console,
+            token: token.into(),
+            clock,
+        }
+    }
+}
+
+pub struct HttpError(ApiError);
+
+impl From<ApiError> for HttpError {
+    fn from(err: ApiError) -> Self {
+        HttpError(err)
+    }
+}
+
+impl IntoResponse for HttpError {
+    fn into_response(self) -> Response {
+        let status =
+            StatusCode::from_u16(self.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::json!({ "code": self.0.code, "message": self.0.message });
+        (status, Json(body)).into_response()
+    }
+}
+
+type ApiResult<T> = Result<Json<T>, HttpError>;
+
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/info", get(info))
+        .route("/state", get(snapshot))
+        .route("/events", get(events))
+        .route("/topology", get(topology))
+        .route("/incidents/{id}/timeline", get(timeline))
+        .route("/incidents/{id}/acknowledge", post(acknowledge))
+        .route("/incidents/{id}/comments", post(comment))
+        .route("/stream", get(stream::upgrade))
+        .route("/openapi.json", get(openapi::document))
+        .fallback(|| async { HttpError(ApiError::not_found("not_found", "no such API endpoint")) })
+        // `layer`, not `route_layer`: unknown API paths must not reveal themselves
+        // to a caller without the token either.
+        .layer(middleware::from_fn_with_state(state.clone(), require_token));
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .nest("/api", api)
+        .fallback(assets::serve)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .with_state(state)
+}
+
+async fn require_token(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let offered = bearer(req.headers()).or_else(|| query_token(req.uri().query()));
+    let valid = offered
+        .map(|t| bool::from(t.as_bytes().ct_eq(state.token.as_bytes())))
+        .unwrap_or(false);
+    if !valid {
+        let err = ApiError::new(
+            401,
+            "unauthorized",
+            "a valid access token is required: open the URL the hub printed at start",
+        );
+        return HttpError(err).into_response();
+    }
+    next.run(req).await
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+}
+
+fn query_token(query: Option<&str>) -> Option<&str> {
+    query?
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("token="))
+}
+
+/// The acting operator's name. Until operator logins exist it is what the client
+/// says, bounded and cleaned so it cannot forge structure in logs or screens.
+/// Browsers only send Latin-1 header values, so names (e.g. Chinese ones) arrive
+/// percent-encoded.
+fn operator(headers: &HeaderMap) -> String {
+    let raw = headers
+        .get("x-noc-operator")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let decoded = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
+    let name: String = decoded
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_OPERATOR_CHARS)
+        .collect();
+    let name = name.trim();
+    if name.is_empty() {
+        "operator".to_string()
+    } else {
+        name.to_string()
+    }
+}
+
+#[utoipa::path(get, path = "/api/info", responses((status = 200, body = HubInfo)))]
+pub(crate) async fn info(State(state): State<AppState>) -> Json<HubInfo> {
+    Json(state.console.info())
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub(crate) struct SeqQuery {
+    /// Show the state as the log stood at this `seq`; absent = now.
+    seq: Option<Seq>,
+}
+
+#[utoipa::path(get, path = "/api/state", params(SeqQuery), responses((status = 200, body = Snapshot)))]
+pub(crate) async fn snapshot(
+    State(state): State<AppState>,
+    Query(q): Query<SeqQuery>,
+) -> ApiResult<Snapshot> {
+    match q.seq {
+        Some(seq) => Ok(Json(state.console.snapshot_at(seq).await?)),
+        None => Ok(Json(state.console.snapshot().await)),
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub(crate) struct EventsQuery {
+    #[serde(default)]
+    after: Seq,
+    limit: Option<u32>,
+}
+
+#[utoipa::path(get, path = "/api/events", params(EventsQuery), responses((status = 200, body = EventPage)))]
+pub(crate) async fn events(
+    State(state): State<AppState>,
+    Query(q): Query<EventsQuery>,
+) -> ApiResult<EventPage> {
+    Ok(Json(state.console.events_after(q.after, q.limit).await?))
+}
+
+#[utoipa::path(get, path = "/api/topology", responses((status = 200, body = Topology)))]
+pub(crate) async fn topology(State(state): State<AppState>) -> Json<Topology> {
+    Json(state.console.topology().await)
+}
+
+#[utoipa::path(get, path = "/api/incidents/{id}/timeline", responses((status = 200, body = Vec<Event>)))]
+pub(crate) async fn timeline(
+    State(state): State<AppState>,
+    Path(id): Path<IncidentId>,
+) -> ApiResult<Vec<Event>> {
+    Ok(Json(state.console.timeline(id).await?))
+}
+
+#[utoipa::path(post, path = "/api/incidents/{id}/acknowledge", responses((status = 200, body = Incident)))]
+pub(crate) async fn acknowledge(
+    State(state): State<AppState>,
+    Path(id): Path<IncidentId>,
+    headers: HeaderMap,
+) -> ApiResult<Incident> {
+    Ok(Json(
+        state.console.acknowledge(id, &operator(&headers)).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub(crate) struct CommentBody {
+    text: String,
+}
+
+#[utoipa::path(post, path = "/api/incidents/{id}/comments", request_body = CommentBody, responses((status = 200, body = Incident)))]
+pub(crate) async fn comment(
+    State(state): State<AppState>,
+    Path(id): Path<IncidentId>,
+    headers: HeaderMap,
+    Json(body): Json<CommentBody>,
+) -> ApiResult<Incident> {
+    let incident = state
+        .console
+        .comment(id, &operator(&headers), &body.text)
+        .await?;
+    Ok(Json(incident))
+}

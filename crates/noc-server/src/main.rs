@@ -1,0 +1,130 @@
+//! `noc-server`: the headless hub of the NOC console.
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+use clap::Parser;
+use noc_server::config::HubConfig;
+use noc_server::HubOptions;
+use noc_sources::demo::DemoConfig;
+
+const DEFAULT_PORT: u16 = 7878;
+const DEFAULT_CONFIG: &str = "noc.toml";
+
+/// The NOC console hub: serves the console to browsers and desktops.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Cli {
+    /// Show the built-in simulated network (the default when there is no configuration).
+    #[arg(long)]
+    demo: bool,
+    /// Seed of the simulated network: the same seed replays the same faults.
+    #[arg(long, default_value_t = 1)]
+    demo_seed: u64,
+    /// How much faster than real time the simulated network runs.
+    #[arg(long, default_value_t = 1.0)]
+    demo_speed: f64,
+    /// Configuration file (default: ./noc.toml when it exists).
+    #[arg(long, env = "NOC_CONFIG")]
+    config: Option<PathBuf>,
+    /// Address to listen on. Only loopback is accepted until TLS and logins exist.
+    #[arg(long)]
+    bind: Option<IpAddr>,
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long)]
+    port: Option<u16>,
+    /// Folder of the event log database.
+    #[arg(long)]
+    data: Option<PathBuf>,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let options = options(cli)?;
+    let hub = noc_server::start(options).await?;
+    // Operators copy this line into a browser; tests read it. The token is in it on
+    // purpose (as a notebook server does), and nowhere in the logs.
+    println!("NOC console ready: {}", hub.open_url());
+    shutdown_signal().await;
+    tracing::info!("shutting down");
+    hub.shutdown().await;
+    Ok(())
+}
+
+fn options(cli: Cli) -> anyhow::Result<HubOptions> {
+    let config_path = cli.config.clone().or_else(|| {
+        Path::new(DEFAULT_CONFIG)
+            .exists()
+            .then(|| DEFAULT_CONFIG.into())
+    });
+    let config = match &config_path {
+        Some(path) => HubConfig::load(path)?,
+        None => HubConfig::default(),
+    };
+    let demo_wanted = cli.demo || config_path.is_none() || config.demo.enabled;
+    let demo = demo_wanted.then(|| DemoConfig {
+        seed: if cli.demo {
+            cli.demo_seed
+        } else {
+            config.demo.seed.unwrap_or(cli.demo_seed)
+        },
+        speed: if cli.demo {
+            cli.demo_speed
+        } else {
+            config.demo.speed.unwrap_or(cli.demo_speed)
+        },
+    });
+    if let Some(demo) = &demo {
+        anyhow::ensure!(
+            demo.speed.is_finite() && demo.speed > 0.0 && demo.speed <= 1000.0,
+            "--demo-speed must be between 0 and 1000"
+        );
+    }
+    let token = std::env::var("NOC_TOKEN").ok().filter(|t| !t.is_empty());
+    if let Some(token) = &token {
+        anyhow::ensure!(
+            token.len() >= 32,
+            "NOC_TOKEN must be at least 32 characters"
+        );
+    }
+    Ok(HubOptions {
+        bind: cli
+            .bind
+            .or(config.hub.bind)
+            .unwrap_or(IpAddr::from([127, 0, 0, 1])),
+        port: cli.port.or(config.hub.port).unwrap_or(DEFAULT_PORT),
+        data_dir: cli
+            .data
+            .or(config.hub.data)
+            .unwrap_or_else(|| "data".into()),
+        config: config_path,
+        demo,
+        token,
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = terminate => {}
+    }
+}

@@ -1,0 +1,41 @@
+use axum::Json;
+use utoipa::OpenApi;
+
+use crate::http;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "NOC console hub API", description = "See docs/api.md for the event stream protocol."),
+    paths(
+        http::info,
+        http::snapshot,
+        http::events,
+        http::topology,
+        http::timeline,
+        http::acknowledge,
+        http::comment,
+    ),
+    modifiers(&BearerAuth)
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        openapi.security = Some(vec![utoipa::openapi::security::SecurityRequirement::new(
+            "token",
+            Vec::<String>::new(),
+        )]);
+    }
+}
+
+pub(crate) async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,412 @@
+//! The hub's HTTP API, exercised against the router in-process, and the event
+//! stream over a real loopback socket.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use futures_util::StreamExt;
+use http_body_util::BodyExt;
+use noc_api::{Console, HubSettings};
+use noc_model::{AlarmSignal, Clock, ManualClock, Severity, Signal, Snapshot};
+use noc_server::{router, AppState, HubOptions};
+use noc_store::Store;
+use serde_json::Value;
+use tokio_util::sync::CancellationToken;
+use tower::ServiceExt;
+
+const TOKEN: &str = "0123456789abcdef0123456789abcdef";
+
+struct Hub {
+    app: axum::Router,
+    console: Console,
+    _dir: tempfile::TempDir,
+}
+
+async fn hub() -> Hub {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("noc.db")).await.unwrap();
+    let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(1_700_000_000_000));
+    let console = Console::start(
+        store,
+        clock.clone(),
+        HubSettings::default(),
+        CancellationToken::new(),
+    )
+    .await;
+    let app = router(AppState::new(console.clone(), TOKEN.into(), clock));
+    Hub {
+        app,
+        console,
+        _dir: dir,
+    }
+}
+
+fn alarm(key: &str, firing: bool) -> Signal {
+    Signal::Alarm(AlarmSignal {
+        source: "test".into(),
+        key: key.into(),
+        node: None,
+        severity: Severity::Critical,
+        title: format!("{key} is down"),
+        text: "<b>not html</b>".into(),
+        labels: Default::default(),
+        at: 1_700_000_000_000,
+        firing,
+    })
+}
+
+/// Waits until the live state satisfies `done` (the ingest loop is asynchronous).
+async fn until(console: &Console, done: impl Fn(&Snapshot) -> bool) -> Snapshot {
+    for _ in 0..500 {
+        let snapshot = console.snapshot().await;
+        if done(&snapshot) {
+            return snapshot;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("the hub never reached the expected state");
+}
+
+async fn call(
+    app: &axum::Router,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some(token) = token {
+        req = req.header("authorization", format!("Bearer {token}"));
+    }
+    // "alice 王" percent-encoded, as browsers must send it.
+    req = req.header("x-noc-operator", "alice%20%E7%8E%8B");
+    let req = match body {
+        Some(json) => req
+            .header("content-type", "application/json")
+            .body(Body::from(json.to_string())),
+        None => req.body(Body::empty()),
+    }
+    .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    let json = serde_json::from_slice(&bytes)
+        .unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()));
+    (status, json)
+}
+
+#[tokio::test]
+async fn every_api_call_needs_the_token() {
+    let hub = hub().await;
+    for uri in [
+        "/api/info",
+        "/api/state",
+        "/api/events",
+        "/api/topology",
+        "/api/openapi.json",
+        "/api/nowhere",
+    ] {
+        let (status, body) = call(&hub.app, "GET", uri, None, None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{uri} without a token");
+        assert_eq!(body["code"], "unauthorized");
+        let (status, _) = call(&hub.app, "GET", uri, Some("wrong-token"), None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{uri} with a wrong token");
+    }
+    let (status, _) = call(
+        &hub.app,
+        "POST",
+        "/api/incidents/1/acknowledge",
+        Some("nope"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = call(
+        &hub.app,
+        "GET",
+        &format!("/api/info?token={TOKEN}"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the token may come in the query (WebSocket clients)"
+    );
+    let (status, body) = call(&hub.app, "GET", "/healthz", None, None).await;
+    assert_eq!((status, body), (StatusCode::OK, Value::String("ok".into())));
+}
+
+#[tokio::test]
+async fn responses_carry_security_headers() {
+    let hub = hub().await;
+    let res = hub
+        .app
+        .clone()
+        .oneshot(Request::get("/").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let csp = res.headers()["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("default-src 'self'") && csp.contains("script-src 'self'"));
+    assert_eq!(res.headers()["referrer-policy"], "no-referrer");
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+}
+
+#[tokio::test]
+async fn an_alarm_becomes_an_incident_that_operators_acknowledge_once() {
+    let hub = hub().await;
+    let sink = hub.console.signal_sink();
+    sink.send(alarm("db-01", true)).await.unwrap();
+    let snapshot = until(&hub.console, |s| !s.incidents.is_empty()).await;
+    let id = snapshot.incidents[0].id;
+
+    let (status, state) = call(&hub.app, "GET", "/api/state", Some(TOKEN), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        state["alarms"][0]["text"], "<b>not html</b>",
+        "source text is passed on as data"
+    );
+
+    let uri = format!("/api/incidents/{id}/acknowledge");
+    let (status, incident) = call(&hub.app, "POST", &uri, Some(TOKEN), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(incident["status"], "acknowledged");
+    assert_eq!(incident["acknowledged"]["by"], "alice 王");
+
+    let (status, refusal) = call(&hub.app, "POST", &uri, Some(TOKEN), None).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(refusal["code"], "already_acknowledged");
+    assert!(refusal["message"].as_str().unwrap().contains("alice"));
+
+    let (status, refusal) = call(
+        &hub.app,
+        "POST",
+        "/api/incidents/999/acknowledge",
+        Some(TOKEN),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, refusal["code"].clone()),
+        (StatusCode::NOT_FOUND, Value::from("incident_not_found"))
+    );
+
+    let comments = format!("/api/incidents/{id}/comments");
+    let (status, refusal) = call(
+        &hub.app,
+        "POST",
+        &comments,
+        Some(TOKEN),
+        Some(serde_json::json!({"text": "  "})),
+    )
+    .await;
+    assert_eq!(
+        (status, refusal["code"].clone()),
+        (StatusCode::BAD_REQUEST, Value::from("invalid_request"))
+    );
+    let (status, incident) = call(
+        &hub.app,
+        "POST",
+        &comments,
+        Some(TOKEN),
+        Some(serde_json::json!({"text": "DBA on it"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(incident["comments"], 1);
+
+    let (status, timeline) = call(
+        &hub.app,
+        "GET",
+        &format!("/api/incidents/{id}/timeline"),
+        Some(TOKEN),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let kinds: Vec<&str> = timeline
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["body"]["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.starts_with(&["incident_opened"]), "{kinds:?}");
+    assert!(kinds.contains(&"incident_acknowledged") && kinds.contains(&"incident_commented"));
+    let ack = timeline
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["body"]["kind"] == "incident_acknowledged")
+        .unwrap();
+    assert_eq!(ack["actor"], "alice 王");
+}
+
+#[tokio::test]
+async fn the_log_can_be_read_after_a_seq_and_as_of_a_seq() {
+    let hub = hub().await;
+    let sink = hub.console.signal_sink();
+    sink.send(alarm("a", true)).await.unwrap();
+    let first = until(&hub.console, |s| !s.incidents.is_empty()).await;
+    sink.send(alarm("b", true)).await.unwrap();
+    until(&hub.console, |s| s.incidents.len() == 2).await;
+
+    let (status, page) = call(
+        &hub.app,
+        "GET",
+        "/api/events?after=0&limit=2",
+        Some(TOKEN),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let seqs: Vec<i64> = page["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["seq"].as_i64().unwrap())
+        .collect();
+    assert_eq!(seqs, vec![1, 2]);
+    assert!(page["last_seq"].as_i64().unwrap() > 2);
+
+    let (status, past) = call(
+        &hub.app,
+        "GET",
+        &format!("/api/state?seq={}", first.seq),
+        Some(TOKEN),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        past["incidents"].as_array().unwrap().len(),
+        1,
+        "the state as it was"
+    );
+    let (status, refusal) = call(&hub.app, "GET", "/api/state?seq=99999", Some(TOKEN), None).await;
+    assert_eq!(
+        (status, refusal["code"].clone()),
+        (StatusCode::BAD_REQUEST, Value::from("invalid_request"))
+    );
+}
+
+#[tokio::test]
+async fn the_openapi_document_lists_the_endpoints() {
+    let hub = hub().await;
+    let (status, doc) = call(&hub.app, "GET", "/api/openapi.json", Some(TOKEN), None).await;
+    assert_eq!(status, StatusCode::OK);
+    for path in [
+        "/api/state",
+        "/api/events",
+        "/api/incidents/{id}/acknowledge",
+        "/api/incidents/{id}/comments",
+    ] {
+        assert!(
+            doc["paths"].get(path).is_some(),
+            "{path} missing from the OpenAPI document"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_lan_address_is_refused_without_tls() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut opts = HubOptions::loopback(dir.path().into());
+    opts.demo = None;
+    opts.bind = "0.0.0.0".parse().unwrap();
+    let err = noc_server::start(opts)
+        .await
+        .err()
+        .expect("a non-loopback bind must be refused");
+    assert!(err.to_string().contains("TLS"), "{err}");
+}
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn next_message(socket: &mut Socket) -> Value {
+    loop {
+        let msg = tokio::time::timeout(Duration::from_secs(10), socket.next())
+            .await
+            .expect("a stream message")
+            .expect("the stream is open")
+            .unwrap();
+        if let tokio_tungstenite::tungstenite::Message::Text(text) = msg {
+            let value: Value = serde_json::from_str(&text).unwrap();
+            if value["type"] != "heartbeat" {
+                return value;
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_client_resumes_the_stream_without_loss_or_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut opts = HubOptions::loopback(dir.path().into());
+    opts.demo = None;
+    let hub = noc_server::start(opts).await.unwrap();
+    let ws = |after: Option<i64>| {
+        let mut url = format!("ws://{}/api/stream?token={}", hub.addr, hub.token);
+        if let Some(after) = after {
+            url.push_str(&format!("&after={after}"));
+        }
+        url
+    };
+    let refused =
+        tokio_tungstenite::connect_async(format!("ws://{}/api/stream?token=bad", hub.addr)).await;
+    assert!(refused.is_err(), "a wrong token must not open the stream");
+
+    let (mut socket, _) = tokio_tungstenite::connect_async(ws(None)).await.unwrap();
+    let first = next_message(&mut socket).await;
+    assert_eq!(first["type"], "snapshot");
+    let mut last = first["snapshot"]["seq"].as_i64().unwrap();
+
+    let sink = hub.console.signal_sink();
+    sink.send(alarm("x", true)).await.unwrap();
+    let batch = next_message(&mut socket).await;
+    assert_eq!(batch["type"], "batch");
+    assert_eq!(batch["batch"]["first_seq"].as_i64().unwrap(), last + 1);
+    last = batch["batch"]["last_seq"].as_i64().unwrap();
+    drop(socket);
+
+    // While the client is away, more happens.
+    sink.send(alarm("y", true)).await.unwrap();
+    sink.send(alarm("x", false)).await.unwrap();
+    until(&hub.console, |s| {
+        s.alarms
+            .iter()
+            .any(|a| a.status == noc_model::AlarmStatus::Cleared)
+    })
+    .await;
+    let target = hub.console.snapshot().await.seq;
+
+    let (mut socket, _) = tokio_tungstenite::connect_async(ws(Some(last)))
+        .await
+        .unwrap();
+    while last < target {
+        let msg = next_message(&mut socket).await;
+        assert_eq!(
+            msg["type"], "batch",
+            "a recent position is replayed, not re-snapshotted"
+        );
+        assert_eq!(
+            msg["batch"]["first_seq"].as_i64().unwrap(),
+            last + 1,
+            "no gap, no duplicate"
+        );
+        last = msg["batch"]["last_seq"].as_i64().unwrap();
+    }
+    assert_eq!(last, target);
+
+    // A position the hub cannot replay gets a fresh snapshot instead.
+    let (mut socket, _) = tokio_tungstenite::connect_async(ws(Some(target + 1000)))
+        .await
+        .unwrap();
+    let msg = next_message(&mut socket).await;
+    assert_eq!(msg["type"], "snapshot");
+    assert_eq!(msg["snapshot"]["seq"].as_i64().unwrap(), target);
+    hub.shutdown().await;
+}
