@@ -83,11 +83,8 @@ fn open_alone(alarm: &Alarm, reason: &str) -> Placement {
     }
 }
 
-fn incident_title(alarm: &Alarm, deps: &Dependencies) -> String {
-    match alarm.node.as_deref() {
-        Some(node) => format!("{} on {}", alarm.title, deps.name(node).unwrap_or(node)),
-        None => alarm.title.clone(),
-    }
+fn incident_title<'a>(alarm: &'a Alarm, deps: &'a Dependencies) -> String {
+    noc_model::incident_title(alarm, |id| deps.name(id))
 }
 
 /// The open incident, opened within the window, holding the node closest to `node`

@@ -51,7 +51,11 @@ fn storm_on_a_db_host_becomes_one_incident_rooted_at_the_host() {
     assert_eq!(inc.alarms.len(), 4);
     assert_eq!(inc.root_node.as_deref(), Some("host-db-01"));
     assert_eq!(inc.system.as_deref(), Some("sys-banking"));
-    assert_eq!(inc.layer, Some(Layer::Iaas), "the layer follows the root cause");
+    assert_eq!(
+        inc.layer,
+        Some(Layer::Iaas),
+        "the layer follows the root cause"
+    );
 
     let EventBody::AlarmGrouped { root, reason, .. } = &db[1].body else {
         panic!("expected grouping, got {:?}", db[1].body)

@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::{AlarmId, Layer, Millis, Severity};
+use crate::{Alarm, AlarmId, Layer, Millis, Severity};
 
 pub type IncidentId = i64;
 
@@ -61,4 +61,14 @@ pub struct Incident {
     #[ts(type = "number")]
     pub updated_at: Millis,
     pub comments: u32,
+}
+
+/// An incident is named after its root-cause candidate: the alarm's title and the
+/// node it is on, so the board reads as "what is broken, where". `name_of` gives a
+/// node's display name (callers have their own indexes of the topology).
+pub fn incident_title<'a>(root: &'a Alarm, name_of: impl Fn(&str) -> Option<&'a str>) -> String {
+    match root.node.as_deref() {
+        Some(id) => format!("{} on {}", root.title, name_of(id).unwrap_or(id)),
+        None => root.title.clone(),
+    }
 }

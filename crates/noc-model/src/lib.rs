@@ -19,7 +19,7 @@ pub use alarm::{Alarm, AlarmId, AlarmStatus, Labels};
 pub use clock::{Clock, ManualClock, Millis};
 pub use command::{Command, CommandError};
 pub use event::{Event, EventBody, NewEvent, Seq};
-pub use incident::{Incident, IncidentId, IncidentStatus, Mark};
+pub use incident::{incident_title, Incident, IncidentId, IncidentStatus, Mark};
 pub use severity::Severity;
 pub use signal::{AlarmSignal, Signal};
 pub use source::{HealthStatus, SourceHealth};

@@ -235,6 +235,9 @@ impl State {
         a.incident = Some(incident);
         changes.alarms.push(a.clone());
         let node = a.node.clone();
+        let topology = &self.topology;
+        let title =
+            root.then(|| crate::incident_title(a, |id| topology.node(id).map(|n| n.name.as_str())));
         if let Some(inc) = self.incidents.get_mut(&incident) {
             if !inc.alarms.contains(&alarm) {
                 inc.alarms.push(alarm);
@@ -252,6 +255,9 @@ impl State {
                 }
                 inc.root_alarm = Some(alarm);
                 inc.root_node = node;
+            }
+            if let Some(title) = title {
+                inc.title = title;
             }
         }
         self.refresh_incident(incident, at, changes);
