@@ -81,22 +81,48 @@ pub(crate) async fn insert_events(
     Ok(())
 }
 
-pub(crate) async fn write_projections(
-    conn: &mut SqliteConnection,
-    dirty: &DirtyRows,
-) -> Result<(), StoreError> {
-    upsert_alarms(conn, dirty.alarms.values()).await?;
-    upsert_incidents(conn, dirty.incidents.values()).await?;
-    upsert_sources(conn, dirty.sources.values()).await
+/// The dirty rows with their JSON, ready to bind.
+pub(crate) struct EncodedRows<'a> {
+    alarms: Vec<(&'a Alarm, String, String)>,
+    incidents: Vec<(&'a Incident, String, String)>,
+    sources: Vec<(&'a SourceHealth, String)>,
 }
 
-async fn upsert_alarms<'a>(
+impl DirtyRows {
+    pub(crate) fn encode(&self) -> Result<EncodedRows<'_>, StoreError> {
+        Ok(EncodedRows {
+            alarms: self
+                .alarms
+                .values()
+                .map(|a| Ok((a, unit_name(&a.status), serde_json::to_string(a)?)))
+                .collect::<Result<_, StoreError>>()?,
+            incidents: self
+                .incidents
+                .values()
+                .map(|i| Ok((i, unit_name(&i.status), serde_json::to_string(i)?)))
+                .collect::<Result<_, StoreError>>()?,
+            sources: self
+                .sources
+                .values()
+                .map(|s| Ok((s, serde_json::to_string(s)?)))
+                .collect::<Result<_, StoreError>>()?,
+        })
+    }
+}
+
+pub(crate) async fn write_projections(
     conn: &mut SqliteConnection,
-    alarms: impl Iterator<Item = &'a Alarm>,
+    rows: &EncodedRows<'_>,
 ) -> Result<(), StoreError> {
-    let rows = alarms
-        .map(|a| Ok((a, unit_name(&a.status), serde_json::to_string(a)?)))
-        .collect::<Result<Vec<_>, StoreError>>()?;
+    upsert_alarms(conn, &rows.alarms).await?;
+    upsert_incidents(conn, &rows.incidents).await?;
+    upsert_sources(conn, &rows.sources).await
+}
+
+async fn upsert_alarms(
+    conn: &mut SqliteConnection,
+    rows: &[(&Alarm, String, String)],
+) -> Result<(), StoreError> {
     for chunk in rows.chunks(MAX_BINDS / 7) {
         let mut sql = QueryBuilder::<Sqlite>::new(
             "INSERT INTO alarms (id, status, severity, incident, node, last_seen, body) ",
@@ -120,13 +146,10 @@ async fn upsert_alarms<'a>(
     Ok(())
 }
 
-async fn upsert_incidents<'a>(
+async fn upsert_incidents(
     conn: &mut SqliteConnection,
-    incidents: impl Iterator<Item = &'a Incident>,
+    rows: &[(&Incident, String, String)],
 ) -> Result<(), StoreError> {
-    let rows = incidents
-        .map(|i| Ok((i, unit_name(&i.status), serde_json::to_string(i)?)))
-        .collect::<Result<Vec<_>, StoreError>>()?;
     for chunk in rows.chunks(MAX_BINDS / 6) {
         let mut sql = QueryBuilder::<Sqlite>::new(
             "INSERT INTO incidents (id, status, severity, opened_at, updated_at, body) ",
@@ -149,13 +172,10 @@ async fn upsert_incidents<'a>(
     Ok(())
 }
 
-async fn upsert_sources<'a>(
+async fn upsert_sources(
     conn: &mut SqliteConnection,
-    sources: impl Iterator<Item = &'a SourceHealth>,
+    rows: &[(&SourceHealth, String)],
 ) -> Result<(), StoreError> {
-    let rows = sources
-        .map(|s| Ok((s, serde_json::to_string(s)?)))
-        .collect::<Result<Vec<_>, StoreError>>()?;
     for chunk in rows.chunks(MAX_BINDS / 2) {
         let mut sql = QueryBuilder::<Sqlite>::new("INSERT INTO sources (source, body) ");
         sql.push_values(chunk, |mut row, (source, body)| {

@@ -160,8 +160,12 @@ async fn write_batch(
 ) -> Result<(), StoreError> {
     let mut tx = conn.begin_with(BEGIN_IMMEDIATE).await?;
     let written = async {
-        tables::insert_events(&mut tx, events).await?;
-        tables::write_projections(&mut tx, dirty).await?;
+        // The projection rows are encoded while SQLite's thread inserts the events.
+        let (inserted, encoded) = tokio::join!(tables::insert_events(&mut tx, events), async {
+            dirty.encode()
+        });
+        inserted?;
+        tables::write_projections(&mut tx, &encoded?).await?;
         if let Some(state) = snapshot {
             tables::write_snapshot(&mut tx, state).await?;
         }
@@ -197,7 +201,7 @@ async fn refold(conn: &mut SqliteConnection, snapshot_every: Seq) -> Result<Stat
         };
         let first = state.seq + 1;
         let (_, dirty) = tables::fold(&mut state, &events);
-        tables::write_projections(conn, &dirty).await?;
+        tables::write_projections(conn, &dirty.encode()?).await?;
         if crosses_snapshot(first, last, snapshot_every) {
             tables::write_snapshot(conn, &state).await?;
         }
