@@ -114,6 +114,48 @@ describe('fault board', () => {
     }
   });
 
+  test('names topology nodes by their display name, with the id as tooltip', { timeout: SOON * 2 }, async () => {
+    const { context, page, errors } = await openBoard({ language: 'en' });
+    try {
+      const names = await page.evaluate(async () => {
+        const token = sessionStorage.getItem('noc.token');
+        const response = await fetch('/api/topology', {
+          headers: token === null ? {} : { Authorization: `Bearer ${token}` },
+        });
+        const topology = await response.json();
+        return Object.fromEntries(topology.nodes.map((node) => [node.id, node.name]));
+      });
+      assert.ok(Object.keys(names).length > 0, 'the demo has a topology');
+
+      // Every node shown on the board reads as its name (the id when the topology does
+      // not know it) and keeps the id as its tooltip.
+      const shownRight = async (scope) =>
+        page.waitForFunction(
+          ([selector, known]) => {
+            const shown = [...document.querySelectorAll(`${selector} [data-testid="node-name"]`)];
+            return (
+              shown.length > 0 &&
+              shown.some((el) => known[el.dataset.nodeId] !== undefined) &&
+              shown.every((el) => {
+                const id = el.dataset.nodeId;
+                return el.title === id && el.textContent === (known[id] ?? id);
+              })
+            );
+          },
+          [scope, names],
+          { timeout: SOON, polling: 250 },
+        );
+      await shownRight('[data-testid="incident-list"]');
+      await shownRight('[data-testid="alarm-list"]');
+
+      await page.locator('[data-testid="incident-row"]').first().click();
+      await shownRight('[data-testid="incident-detail"]');
+      assert.equal(errors.length, 0, errors.map(String).join('\n'));
+    } finally {
+      await context.close();
+    }
+  });
+
   test('switching to Chinese changes the labels, and the choice is kept', { timeout: SOON * 2 }, async () => {
     const { context, page } = await openBoard({ language: 'en' });
     try {

@@ -1,4 +1,4 @@
-import type { Batch, Event, Incident, Snapshot } from './model';
+import type { Batch, Event, Incident, Snapshot, Topology } from './model';
 
 /** `GET /api/info`. */
 export interface HubInfo {
@@ -96,6 +96,8 @@ async function errorOf(response: Response): Promise<ApiError> {
 }
 
 export const getInfo = (): Promise<HubInfo> => call('GET', '/api/info');
+
+export const getTopology = (): Promise<Topology> => call('GET', '/api/topology');
 
 export const getTimeline = (incident: number): Promise<Event[]> =>
   call('GET', `/api/incidents/${incident}/timeline`);

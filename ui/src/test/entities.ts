@@ -1,4 +1,4 @@
-import type { Alarm, Batch, Changes, Incident, SourceHealth } from '../lib/model';
+import type { Alarm, Batch, Changes, Incident, Node, SourceHealth, Topology } from '../lib/model';
 
 export function alarm(id: number, over: Partial<Alarm> = {}): Alarm {
   return {
@@ -62,4 +62,12 @@ export function batch(first: number, last: number, changes: Partial<Changes> = {
       ...changes,
     },
   };
+}
+
+export function node(id: string, over: Partial<Node> = {}): Node {
+  return { id, name: `Node ${id}`, kind: 'host', layer: 'iaas', ...over };
+}
+
+export function topology(nodes: Node[]): Topology {
+  return { nodes, relations: [] };
 }

@@ -1,8 +1,9 @@
 import type { Alarm, Incident, SourceHealth } from '../model';
-import { ApiError, getInfo, openStream, type HubInfo, type StreamMessage } from '../backend';
+import { ApiError, getInfo, getTopology, openStream, type HubInfo, type StreamMessage } from '../backend';
 import { applyBatch, applySnapshot, emptyLive, heartbeatShowsGap } from './fold';
 import { activeAlarms, anyDemo, boardIncidents, openCounts, unhealthySources, type SeverityCounts } from './board';
 import { nextDelay } from './backoff';
+import { displayName, indexNodes, type NodeIndex } from './topology';
 
 export type Connection = 'connecting' | 'live' | 'reconnecting' | 'unauthorized';
 
@@ -23,6 +24,8 @@ export class LiveBoard {
   troubled = $state.raw<SourceHealth[]>([]);
   counts = $state.raw<SeverityCounts>(openCounts([]));
   demo = $state(false);
+  /** The topology's nodes by id; empty until the first load, and kept when a reload fails. */
+  nodes = $state.raw<NodeIndex>(new Map());
   /** Bumped whenever entities change; readers of the keyed maps depend on it. */
   private revision = $state(0);
 
@@ -34,10 +37,13 @@ export class LiveBoard {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private lastHeard = 0;
   private watchdog: ReturnType<typeof setInterval> | undefined;
+  private topologyLoading = false;
+  private topologyStale = false;
 
   async start(): Promise<void> {
     if (!(await this.refreshInfo())) return;
     this.connect();
+    void this.loadTopology();
     this.watchdog = setInterval(() => {
       if (this.stream !== null && this.connection === 'live' && performance.now() - this.lastHeard > SILENCE_MS) {
         this.dropAndRetry();
@@ -60,6 +66,11 @@ export class LiveBoard {
   alarm(id: number): Alarm | undefined {
     void this.revision;
     return this.data.alarms.get(id);
+  }
+
+  /** A node's display name, or its id while the topology does not know it. */
+  nodeName(id: string): string {
+    return displayName(this.nodes, id);
   }
 
   /** Also tells a wrong or missing token apart from a hub that is down. */
@@ -103,7 +114,10 @@ export class LiveBoard {
     this.connection = 'reconnecting';
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(async () => {
-      if (await this.refreshInfo()) this.connect();
+      if (await this.refreshInfo()) {
+        this.connect();
+        void this.loadTopology();
+      }
     }, nextDelay(this.attempt++));
   }
 
@@ -130,22 +144,50 @@ export class LiveBoard {
     const messages = this.queue;
     this.queue = [];
     let changed = false;
+    let topologyChanged = false;
     for (const message of messages) {
       if (message.type === 'snapshot') {
         applySnapshot(this.data, message.snapshot);
         changed = true;
+        topologyChanged = true;
       } else if (message.type === 'batch') {
-        if (applyBatch(this.data, message.batch).kind === 'gap') {
+        const outcome = applyBatch(this.data, message.batch);
+        if (outcome.kind === 'gap') {
           this.resume();
           break;
         }
         changed = true;
+        if (outcome.topologyChanged) topologyChanged = true;
       } else if (heartbeatShowsGap(this.data, message.seq)) {
         this.resume();
         break;
       }
     }
     if (changed) this.publish();
+    if (topologyChanged) void this.loadTopology();
+  }
+
+  /**
+   * Fetches the topology for node names. Asked again while a request is under way, it
+   * fetches once more when that one ends, so the names are never older than the last
+   * change announced. A failure keeps the names already known (ids show for the rest);
+   * the next reconnect or topology change tries again.
+   */
+  private async loadTopology(): Promise<void> {
+    if (this.topologyLoading) {
+      this.topologyStale = true;
+      return;
+    }
+    this.topologyLoading = true;
+    do {
+      this.topologyStale = false;
+      try {
+        this.nodes = indexNodes(await getTopology());
+      } catch {
+        // The names already known stay; see above.
+      }
+    } while (this.topologyStale);
+    this.topologyLoading = false;
   }
 
   private publish(): void {

@@ -1,15 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { StreamHandlers, StreamMessage } from '../backend';
-import { alarm, batch, incident, source } from '../../test/entities';
+import { alarm, batch, incident, node, source, topology } from '../../test/entities';
 
 const streams: { after: number | null; handlers: StreamHandlers; close: ReturnType<typeof vi.fn> }[] = [];
 const getInfo = vi.fn();
+const getTopology = vi.fn();
 
 vi.mock('../backend', async (original) => {
   const actual = await original<typeof import('../backend')>();
   return {
     ...actual,
     getInfo: () => getInfo(),
+    getTopology: () => getTopology(),
     openStream: (after: number | null, handlers: StreamHandlers) => {
       const close = vi.fn();
       streams.push({ after, handlers, close });
@@ -29,24 +31,26 @@ async function frame() {
   await vi.advanceTimersByTimeAsync(20);
 }
 
+let board: InstanceType<typeof LiveBoard>;
+
+beforeEach(async () => {
+  vi.useFakeTimers();
+  vi.stubGlobal('requestAnimationFrame', (cb: FrameRequestCallback) => setTimeout(() => cb(0), 16));
+  streams.length = 0;
+  getInfo.mockResolvedValue({ version: '1', demo: false, started_at: 0 });
+  getTopology.mockReset();
+  getTopology.mockResolvedValue(topology([node('sys-emall', { name: 'e-Mall' })]));
+  board = new LiveBoard();
+  await board.start();
+});
+
+afterEach(() => {
+  board.stop();
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+});
+
 describe('live board connection', () => {
-  let board: InstanceType<typeof LiveBoard>;
-
-  beforeEach(async () => {
-    vi.useFakeTimers();
-    vi.stubGlobal('requestAnimationFrame', (cb: FrameRequestCallback) => setTimeout(() => cb(0), 16));
-    streams.length = 0;
-    getInfo.mockResolvedValue({ version: '1', demo: false, started_at: 0 });
-    board = new LiveBoard();
-    await board.start();
-  });
-
-  afterEach(() => {
-    board.stop();
-    vi.useRealTimers();
-    vi.unstubAllGlobals();
-  });
-
   it('starts from a snapshot and folds a burst of batches in one frame', async () => {
     expect(streams.map((s) => s.after)).toEqual([null]);
     send({ type: 'snapshot', snapshot: { seq: 5, alarms: [alarm(1)], incidents: [incident(1)], sources: [source('a', { demo: true })] } });
@@ -105,5 +109,61 @@ describe('live board connection', () => {
     await vi.advanceTimersByTimeAsync(1_000);
     expect(board.connection).toBe('unauthorized');
     expect(streams).toHaveLength(1);
+  });
+});
+
+describe('live board node names', () => {
+  const snapshot = (seq: number): StreamMessage => ({ type: 'snapshot', snapshot: { seq, alarms: [], incidents: [], sources: [] } });
+
+  it('loads the topology when the connection starts and names nodes from it', async () => {
+    await frame();
+    expect(getTopology).toHaveBeenCalledTimes(1);
+    expect(board.nodeName('sys-emall')).toBe('e-Mall');
+    expect(board.nodeName('host-unknown')).toBe('host-unknown');
+  });
+
+  it('reloads after a snapshot and after a batch that changed the topology, not after others', async () => {
+    await frame();
+    send(snapshot(5));
+    await frame();
+    expect(getTopology).toHaveBeenCalledTimes(2);
+    send({ type: 'batch', batch: batch(6, 6, { alarms: [alarm(1)] }) });
+    await frame();
+    expect(getTopology).toHaveBeenCalledTimes(2);
+    getTopology.mockResolvedValue(topology([node('sys-emall', { name: 'e-Mall 电子商城' })]));
+    send({ type: 'batch', batch: batch(7, 7, { topology_changed: true }) });
+    await frame();
+    expect(getTopology).toHaveBeenCalledTimes(3);
+    expect(board.nodeName('sys-emall')).toBe('e-Mall 电子商城');
+  });
+
+  it('asks again when the topology changes during a load, so the newest answer stays', async () => {
+    await frame();
+    let answer: (value: unknown) => void = () => {};
+    getTopology.mockImplementationOnce(() => new Promise((done) => (answer = done)));
+    getTopology.mockResolvedValueOnce(topology([node('sys-emall', { name: 'new' })]));
+    send(snapshot(5));
+    await frame();
+    send({ type: 'batch', batch: batch(6, 6, { topology_changed: true }) });
+    send({ type: 'batch', batch: batch(7, 7, { topology_changed: true }) });
+    await frame();
+    expect(getTopology).toHaveBeenCalledTimes(2);
+    answer(topology([node('sys-emall', { name: 'old' })]));
+    await frame();
+    expect(getTopology).toHaveBeenCalledTimes(3);
+    expect(board.nodeName('sys-emall')).toBe('new');
+  });
+
+  it('keeps the names it has when a reload fails, and tries again on reconnect', async () => {
+    await frame();
+    getTopology.mockRejectedValueOnce(new Error('down'));
+    send(snapshot(5));
+    await frame();
+    expect(getTopology).toHaveBeenCalledTimes(2);
+    expect(board.nodeName('sys-emall')).toBe('e-Mall');
+    streams[0]?.handlers.onClose();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(streams).toHaveLength(2);
+    expect(getTopology).toHaveBeenCalledTimes(3);
   });
 });
