@@ -26,6 +26,7 @@ pub struct AppState {
     pub console: Console,
     token: Arc<str>,
     pub clock: Arc<dyn Clock>,
+    pub(crate) wire: Arc<stream::WireCache>,
 }
 
 impl AppState {
@@ -34,6 +35,7 @@ impl AppState {
             console,
             token: token.into(),
             clock,
+            wire: Arc::default(),
         }
     }
 }
