@@ -45,9 +45,19 @@ pub(crate) struct StreamQuery {
 #[derive(Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 enum Outgoing<'a> {
-    Snapshot { snapshot: &'a Snapshot },
-    Batch { batch: &'a Batch },
-    Heartbeat { seq: Seq, at: Millis },
+    Snapshot {
+        snapshot: &'a Snapshot,
+    },
+    Batch {
+        batch: &'a Batch,
+    },
+    /// Also says whether the hub can write its event log: when it cannot, nothing is
+    /// committed, so no batch could tell the screens.
+    Heartbeat {
+        seq: Seq,
+        at: Millis,
+        store_error: Option<String>,
+    },
 }
 
 pub(crate) async fn upgrade(
@@ -73,6 +83,7 @@ async fn follow(mut socket: WebSocket, state: AppState, after: Option<Seq>) {
             _ = heartbeat.tick() => encode(&Outgoing::Heartbeat {
                 seq: follow.last_seq(),
                 at: state.clock.now(),
+                store_error: state.console.info().store_error,
             }).into(),
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,

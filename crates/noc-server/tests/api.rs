@@ -410,3 +410,53 @@ async fn a_client_resumes_the_stream_without_loss_or_duplicates() {
     assert_eq!(msg["snapshot"]["seq"].as_i64().unwrap(), target);
     hub.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_log_that_cannot_be_written_is_reported_and_recovers() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("noc.db");
+    let store = Store::open(&db).await.unwrap();
+    let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(1_700_000_000_000));
+    let console = Console::start(
+        store,
+        clock,
+        HubSettings::default(),
+        CancellationToken::new(),
+    )
+    .await;
+    // A second connection makes every write fail, as a full disk would.
+    let url = format!("sqlite://{}", db.display());
+    let mut saboteur = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url)
+        .await
+        .unwrap();
+    sqlx::query("CREATE TRIGGER full_disk BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
+        .execute(&mut saboteur)
+        .await
+        .unwrap();
+
+    let sink = console.signal_sink();
+    sink.send(alarm("lost-1", true)).await.unwrap();
+    let mut reported = None;
+    for _ in 0..500 {
+        reported = console.info().store_error;
+        if reported.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let reported = reported.expect("a failed write must be reported");
+    assert!(reported.contains("disk is full"), "{reported}");
+    assert_eq!(console.snapshot().await.seq, 0, "nothing half-written");
+
+    sqlx::query("DROP TRIGGER full_disk")
+        .execute(&mut saboteur)
+        .await
+        .unwrap();
+    sink.send(alarm("kept-2", true)).await.unwrap();
+    let snapshot = until(&console, |s| !s.alarms.is_empty()).await;
+    assert_eq!(snapshot.alarms[0].fingerprint, "test/kept-2");
+    assert!(
+        console.info().store_error.is_none(),
+        "recovery clears the report"
+    );
+}

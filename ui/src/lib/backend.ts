@@ -6,12 +6,14 @@ export interface HubInfo {
   demo: boolean;
   started_at: number;
   stream_clients?: number;
+  /** Why the hub cannot write its event log right now; absent or null when it can. */
+  store_error?: string | null;
 }
 
 export type StreamMessage =
   | { type: 'snapshot'; snapshot: Snapshot }
   | { type: 'batch'; batch: Batch }
-  | { type: 'heartbeat'; seq: number; at: number };
+  | { type: 'heartbeat'; seq: number; at: number; store_error?: string | null };
 
 /** An answer of the hub that is not a success, with its stable machine code. */
 export class ApiError extends Error {

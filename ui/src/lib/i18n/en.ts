@@ -28,6 +28,7 @@ export const en = {
   'connection.reconnecting': 'Disconnected — reconnecting…',
   'connection.unauthorized': 'Not authorised',
 
+  'hub.storeError': 'The hub cannot write its event log — new alarms and actions are not being recorded',
   'sources.label': 'Sources',
   'sources.allOk': 'All sources reporting ({count})',
   'sources.none': 'No source has reported yet',

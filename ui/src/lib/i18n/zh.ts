@@ -30,6 +30,7 @@ export const zh: Record<MessageKey, string> = {
   'connection.reconnecting': '连接已断开，正在重连…',
   'connection.unauthorized': '未授权',
 
+  'hub.storeError': '监控中枢无法写入事件日志——新的告警和操作未被记录',
   'sources.label': '数据源',
   'sources.allOk': '全部 {count} 个数据源正常上报',
   'sources.none': '尚无数据源上报',

@@ -24,6 +24,8 @@ export class LiveBoard {
   troubled = $state.raw<SourceHealth[]>([]);
   counts = $state.raw<SeverityCounts>(openCounts([]));
   demo = $state(false);
+  /** The hub cannot record anything new (e.g. its disk is full): the board is frozen. */
+  storeError = $state<string | null>(null);
   /** The topology's nodes by id; empty until the first load, and kept when a reload fails. */
   nodes = $state.raw<NodeIndex>(new Map());
   /** Bumped whenever entities change; readers of the keyed maps depend on it. */
@@ -77,6 +79,7 @@ export class LiveBoard {
   private async refreshInfo(): Promise<boolean> {
     try {
       this.info = await getInfo();
+      this.storeError = this.info.store_error ?? null;
       this.demo = this.info.demo || anyDemo(this.data.sources.values());
       return true;
     } catch (e) {
@@ -158,9 +161,12 @@ export class LiveBoard {
         }
         changed = true;
         if (outcome.topologyChanged) topologyChanged = true;
-      } else if (heartbeatShowsGap(this.data, message.seq)) {
-        this.resume();
-        break;
+      } else {
+        this.storeError = message.store_error ?? null;
+        if (heartbeatShowsGap(this.data, message.seq)) {
+          this.resume();
+          break;
+        }
       }
     }
     if (changed) this.publish();

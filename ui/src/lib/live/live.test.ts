@@ -103,6 +103,18 @@ describe('live board connection', () => {
     expect(board.connection).toBe('live');
   });
 
+  it('reports a hub that cannot write its event log, and its recovery', async () => {
+    send({ type: 'snapshot', snapshot: { seq: 3, alarms: [], incidents: [], sources: [] } });
+    await frame();
+    expect(board.storeError).toBeNull();
+    send({ type: 'heartbeat', seq: 3, at: 0, store_error: 'database or disk is full' });
+    await frame();
+    expect(board.storeError).toBe('database or disk is full');
+    send({ type: 'heartbeat', seq: 3, at: 0, store_error: null });
+    await frame();
+    expect(board.storeError).toBeNull();
+  });
+
   it('says so when the hub refuses the token', async () => {
     getInfo.mockRejectedValue(new ApiError(401, 'unauthorized', 'no'));
     streams[0]?.handlers.onClose();
