@@ -1,6 +1,7 @@
 //! Monitoring sources: each module turns one kind of source into [`noc_model::Signal`]s
 //! and reports its own health.
 
+pub mod alertmanager;
 mod clock;
 pub mod demo;
 
