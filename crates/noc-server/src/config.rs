@@ -3,7 +3,11 @@
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
+use std::time::Duration;
+
+use noc_sources::alertmanager::AlertmanagerConfig;
 use serde::Deserialize;
+use toml::Spanned;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -14,6 +18,9 @@ pub struct HubConfig {
     pub demo: DemoSection,
     #[serde(default)]
     pub engine: EngineSection,
+    /// `[[alertmanager]]`: one entry per Alertmanager to poll.
+    #[serde(default)]
+    pub alertmanager: Vec<AlertmanagerSection>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -40,6 +47,29 @@ pub struct EngineSection {
     pub resolve_hold_secs: Option<u32>,
 }
 
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlertmanagerSection {
+    /// Spanned so that a bad value can be reported with its line.
+    pub name: Spanned<String>,
+    pub url: Spanned<String>,
+    pub interval_secs: Option<Spanned<u32>>,
+    pub timeout_secs: Option<Spanned<u32>>,
+}
+
+impl AlertmanagerSection {
+    pub fn source_config(&self) -> AlertmanagerConfig {
+        let mut config = AlertmanagerConfig::new(self.name.get_ref(), self.url.get_ref());
+        if let Some(secs) = &self.interval_secs {
+            config.interval = Duration::from_secs(u64::from(*secs.get_ref()));
+        }
+        if let Some(secs) = &self.timeout_secs {
+            config.timeout = Duration::from_secs(u64::from(*secs.get_ref()));
+        }
+        config
+    }
+}
+
 impl HubConfig {
     /// Reads and checks a configuration file; the error names the file and, for a
     /// syntax or type error, the line.
@@ -58,8 +88,50 @@ impl HubConfig {
                 ));
             }
         }
+        check_alertmanagers(text, &config.alertmanager)?;
         Ok(config)
     }
+}
+
+fn check_alertmanagers(text: &str, entries: &[AlertmanagerSection]) -> Result<(), String> {
+    let at = |start: usize| text[..start.min(text.len())].matches('\n').count() + 1;
+    let mut names = std::collections::BTreeSet::new();
+    for entry in entries {
+        let name = entry.name.get_ref().trim();
+        if name.is_empty() {
+            return Err(format!(
+                "line {}: alertmanager.name must not be empty",
+                at(entry.name.span().start)
+            ));
+        }
+        // The name is part of every alarm's fingerprint: two sources with one name
+        // would resolve each other's alarms.
+        if !names.insert(name.to_string()) {
+            return Err(format!(
+                "line {}: alertmanager.name \"{name}\" is used twice",
+                at(entry.name.span().start)
+            ));
+        }
+        let url = entry.url.get_ref();
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(format!(
+                "line {}: alertmanager.url must start with http:// or https://, not \"{url}\"",
+                at(entry.url.span().start)
+            ));
+        }
+        for (key, value) in [
+            ("interval_secs", &entry.interval_secs),
+            ("timeout_secs", &entry.timeout_secs),
+        ] {
+            if let Some(value) = value.as_ref().filter(|v| *v.get_ref() == 0) {
+                return Err(format!(
+                    "line {}: alertmanager.{key} must be at least 1",
+                    at(value.span().start)
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn describe(text: &str, err: &toml::de::Error) -> String {

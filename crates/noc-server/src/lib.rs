@@ -104,6 +104,14 @@ pub async fn start(opts: HubOptions) -> anyhow::Result<RunningHub> {
     if let Some(demo) = opts.demo {
         noc_sources::demo::spawn(demo, clock.clone(), console.signal_sink(), shutdown.clone());
     }
+    for entry in &settings.alertmanager {
+        noc_sources::alertmanager::spawn(
+            entry.source_config(),
+            clock.clone(),
+            console.signal_sink(),
+            shutdown.clone(),
+        );
+    }
     let token = opts.token.unwrap_or_else(generate_token);
     let listener = tokio::net::TcpListener::bind((opts.bind, opts.port))
         .await

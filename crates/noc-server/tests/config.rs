@@ -17,3 +17,58 @@ fn a_broken_configuration_names_the_line() {
     let err = HubConfig::parse("[demo]\nspeed = -1.0\n").unwrap_err();
     assert!(err.contains("demo.speed"), "{err}");
 }
+
+#[test]
+fn alertmanager_sources_are_read_and_checked() {
+    let config = HubConfig::parse(
+        "[[alertmanager]]\nname = \"prod-am\"\nurl = \"http://am.example.net:9093/\"\n\
+         interval_secs = 30\n\n[[alertmanager]]\nname = \"lab-am\"\nurl = \"https://am.lab\"\n",
+    )
+    .expect("two alertmanager entries");
+    assert_eq!(config.alertmanager.len(), 2);
+    let prod = config.alertmanager[0].source_config();
+    assert_eq!(prod.name, "prod-am");
+    assert_eq!(prod.url, "http://am.example.net:9093/");
+    assert_eq!(prod.interval, std::time::Duration::from_secs(30));
+    assert_eq!(prod.timeout, std::time::Duration::from_secs(5));
+    let lab = config.alertmanager[1].source_config();
+    assert_eq!(lab.interval, std::time::Duration::from_secs(15));
+
+    let err = HubConfig::parse("[[alertmanager]]\nname = \"a\"\nurl = \"am:9093\"\n").unwrap_err();
+    assert!(
+        err.starts_with("line 3") && err.contains("http://"),
+        "{err}"
+    );
+    let err =
+        HubConfig::parse("[[alertmanager]]\nname = \"a\"\nurl = \"http://x\"\ninterval_secs = 0\n")
+            .unwrap_err();
+    assert!(
+        err.starts_with("line 4") && err.contains("interval_secs"),
+        "{err}"
+    );
+    let twice = "[[alertmanager]]\nname = \"a\"\nurl = \"http://x\"\n\n[[alertmanager]]\nname = \"a\"\nurl = \"http://y\"\n";
+    let err = HubConfig::parse(twice).unwrap_err();
+    assert!(err.starts_with("line 6") && err.contains("twice"), "{err}");
+    let err =
+        HubConfig::parse("[[alertmanager]]\nname = \"a\"\nurl = \"http://x\"\ninterval = 5\n")
+            .unwrap_err();
+    assert!(err.contains("line 4") && err.contains("interval"), "{err}");
+    let err = HubConfig::parse("[[alertmanager]]\nurl = \"http://x\"\n").unwrap_err();
+    assert!(err.contains("name"), "{err}");
+}
+
+#[test]
+fn the_commented_alertmanager_example_is_valid() {
+    let text = include_str!("../../../noc.example.toml");
+    let block = text
+        .split_once("# [[alertmanager]]")
+        .expect("the example documents [[alertmanager]]")
+        .1;
+    let uncommented: String = std::iter::once("[[alertmanager]]")
+        .chain(block.lines().filter_map(|l| l.strip_prefix("# ")))
+        .filter(|l| !l.starts_with("# "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let config = HubConfig::parse(&uncommented).expect("the uncommented example must parse");
+    assert_eq!(config.alertmanager[0].source_config().name, "prod-am");
+}
