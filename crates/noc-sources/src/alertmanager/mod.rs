@@ -105,8 +105,16 @@ pub fn spawn(
                                 unmapped.insert(word.to_string());
                             }
                         }
+                        // A poll that sees an alert again is not a new occurrence: only
+                        // what is new or changed becomes a signal, or every poll would
+                        // write an event per alert into the log.
+                        let unchanged = firing
+                            .get(&signal.key)
+                            .is_some_and(|last| same_observation(last, &signal));
                         seen.insert(signal.key.clone(), signal.clone());
-                        signals.push(Signal::Alarm(signal));
+                        if !unchanged {
+                            signals.push(Signal::Alarm(signal));
+                        }
                     }
                     for (key, last) in &firing {
                         if !seen.contains_key(key) {
@@ -192,6 +200,14 @@ impl HealthTracker {
 }
 
 /// False once the hub stopped or stopped listening.
+/// The same alert with the same content, whenever it was seen.
+fn same_observation(last: &AlarmSignal, now: &AlarmSignal) -> bool {
+    AlarmSignal {
+        at: now.at,
+        ..last.clone()
+    } == *now
+}
+
 async fn send(out: &Sender<Signal>, shutdown: &CancellationToken, signal: Signal) -> bool {
     tokio::select! {
         _ = shutdown.cancelled() => false,

@@ -207,6 +207,25 @@ async fn an_alert_that_disappears_is_resolved_but_a_failed_poll_resolves_nothing
     assert_eq!(gone.source, "am-test");
 }
 
+#[tokio::test]
+async fn an_alert_seen_again_unchanged_is_not_signalled_again() {
+    let (url, reply) = fake_alertmanager(Reply::json(TWO_ALERTS)).await;
+    let mut source = start_source(&url);
+    source.alarm(|a| a.key == "3f2a9c81d0e4b7a1").await;
+    source.alarm(|a| a.key == "77c0e2d4a5b6f809").await;
+    // Several polls see the same two alerts...
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    // ...then one of them changes severity: that change is the next alarm signal.
+    *reply.lock().unwrap() =
+        Reply::json(&TWO_ALERTS.replace(r#""severity": "warning""#, r#""severity": "critical""#));
+    let next = source.alarm(|_| true).await;
+    assert_eq!(
+        next.key, "77c0e2d4a5b6f809",
+        "an unchanged alert was sent again"
+    );
+    assert_eq!(next.severity, Severity::Critical);
+}
+
 /// Polls until the source reports something other than `ok`, and returns it.
 async fn health_for(reply: Reply) -> SourceHealth {
     let (url, _) = fake_alertmanager(reply).await;
