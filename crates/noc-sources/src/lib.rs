@@ -4,5 +4,6 @@
 pub mod alertmanager;
 mod clock;
 pub mod demo;
+pub mod webhook;
 
 pub use clock::SystemClock;

@@ -17,6 +17,9 @@ use tokio_util::sync::CancellationToken;
 
 pub use poll::MAX_BODY_BYTES;
 
+/// Webhook notifications name nodes the same way as the polled alert list.
+pub(crate) use payload::strip_port;
+
 /// The `kind` of this source's health reports.
 pub const KIND: &str = "alertmanager";
 
