@@ -4,6 +4,7 @@
 pub mod alertmanager;
 mod clock;
 pub mod demo;
+mod polling;
 pub mod webhook;
 
 pub use clock::SystemClock;

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use noc_model::{AlarmSignal, Labels, Millis, Severity};
 use serde::Deserialize;
 
+use crate::polling::{node_from_labels, severity_word};
+
 /// One entry of the `gettableAlerts` array. Only the fields the console uses are
 /// read; unknown fields are ignored so newer Alertmanager versions still parse.
 #[derive(Debug, Clone, Deserialize)]
@@ -34,10 +36,7 @@ pub fn parse(body: &[u8]) -> Result<Vec<GettableAlert>, serde_json::Error> {
 impl GettableAlert {
     /// The severity label as written, when the alert has one.
     pub fn severity_word(&self) -> Option<&str> {
-        self.labels
-            .get("severity")
-            .map(|word| word.trim())
-            .filter(|word| !word.is_empty())
+        severity_word(&self.labels)
     }
 
     pub fn to_signal(&self, source: &str, at: Millis) -> AlarmSignal {
@@ -63,7 +62,7 @@ impl GettableAlert {
         AlarmSignal {
             source: source.to_string(),
             key: self.fingerprint.clone(),
-            node: self.node(),
+            node: node_from_labels(&self.labels),
             severity: Severity::from_source_word(self.severity_word().unwrap_or("")),
             title,
             text: self
@@ -75,47 +74,5 @@ impl GettableAlert {
             at,
             firing: true,
         }
-    }
-
-    /// The topology node: Prometheus' `instance` (without its port), else `host`, else `node`.
-    fn node(&self) -> Option<String> {
-        if let Some(instance) = self.labels.get("instance").filter(|s| !s.is_empty()) {
-            return Some(strip_port(instance).to_string());
-        }
-        ["host", "node"]
-            .iter()
-            .find_map(|key| self.labels.get(*key).filter(|s| !s.is_empty()).cloned())
-    }
-}
-
-/// `host:9100` → `host`, `[::1]:9100` → `::1`; a bare IPv6 address is left alone.
-pub fn strip_port(instance: &str) -> &str {
-    let Some((host, port)) = instance.rsplit_once(':') else {
-        return instance;
-    };
-    if port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) {
-        return instance;
-    }
-    if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-        return inner;
-    }
-    if host.contains(':') {
-        return instance;
-    }
-    host
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn instance_ports_are_stripped_but_ipv6_survives() {
-        assert_eq!(strip_port("core-sw1:9100"), "core-sw1");
-        assert_eq!(strip_port("10.0.0.1:9100"), "10.0.0.1");
-        assert_eq!(strip_port("[fe80::1]:9100"), "fe80::1");
-        assert_eq!(strip_port("fe80::1"), "fe80::1");
-        assert_eq!(strip_port("core-sw1"), "core-sw1");
-        assert_eq!(strip_port("host:http"), "host:http");
     }
 }

@@ -1,0 +1,355 @@
+//! What the polled alert sources (Alertmanager, Prometheus) have in common: the
+//! bounded HTTP read and how it fails, the poll loop that signals only what is new,
+//! changed or gone, and the health reports sent only when they change.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use noc_model::{AlarmSignal, Clock, HealthStatus, Labels, Millis, Signal, SourceHealth};
+use thiserror::Error;
+use tokio::sync::mpsc::Sender;
+use tokio_util::sync::CancellationToken;
+
+/// A larger answer is not an alert list we can show; stop reading rather than
+/// let a misbehaving endpoint fill the hub's memory.
+pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
+
+/// Why one poll failed, sorted into the health status the operator sees.
+/// `product` names the software that was asked ("Alertmanager", "Prometheus").
+#[derive(Debug, Error)]
+pub enum FetchError {
+    #[error("cannot reach {product}: {cause}")]
+    Unreachable {
+        product: &'static str,
+        cause: String,
+    },
+    #[error("{product} refused access (HTTP {code})")]
+    AuthFailed { product: &'static str, code: u16 },
+    #[error("{product} answered HTTP {code}")]
+    HttpStatus { product: &'static str, code: u16 },
+    #[error("answer larger than {} MB", MAX_BODY_BYTES / (1024 * 1024))]
+    TooLarge,
+    /// The answer arrived but is not what the source expects; the text says how.
+    #[error("{0}")]
+    BadPayload(String),
+}
+
+impl FetchError {
+    pub fn status(&self) -> HealthStatus {
+        match self {
+            FetchError::Unreachable { .. } => HealthStatus::Unreachable,
+            FetchError::AuthFailed { .. } => HealthStatus::AuthFailed,
+            FetchError::HttpStatus { .. } | FetchError::TooLarge | FetchError::BadPayload(_) => {
+                HealthStatus::BadPayload
+            }
+        }
+    }
+}
+
+/// `GET url` and read the answer, at most [`MAX_BODY_BYTES`]. Refused credentials
+/// are an error; any other status is returned with its body, because some APIs
+/// (Prometheus) explain their errors in it.
+pub async fn fetch_body(
+    client: &reqwest::Client,
+    url: &str,
+    product: &'static str,
+) -> Result<(reqwest::StatusCode, Vec<u8>), FetchError> {
+    let unreachable = |e: reqwest::Error| FetchError::Unreachable {
+        product,
+        cause: error_chain(&e),
+    };
+    let mut response = client
+        .get(url)
+        .header(reqwest::header::ACCEPT, "application/json")
+        .send()
+        .await
+        .map_err(unreachable)?;
+    let status = response.status();
+    if status == reqwest::StatusCode::UNAUTHORIZED || status == reqwest::StatusCode::FORBIDDEN {
+        return Err(FetchError::AuthFailed {
+            product,
+            code: status.as_u16(),
+        });
+    }
+    if response
+        .content_length()
+        .is_some_and(|len| len > MAX_BODY_BYTES as u64)
+    {
+        return Err(FetchError::TooLarge);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(unreachable)? {
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(FetchError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((status, body))
+}
+
+/// reqwest's top-level message ("error sending request") hides the cause the
+/// operator needs (connection refused, timed out), so the whole chain is shown.
+fn error_chain(err: &reqwest::Error) -> String {
+    let mut text = err.to_string();
+    let mut cause = std::error::Error::source(err);
+    while let Some(inner) = cause {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        cause = inner.source();
+    }
+    text
+}
+
+/// What one successful poll saw.
+#[derive(Debug, Default)]
+pub struct Observed {
+    /// Every alert the source lists now, as firing alarms.
+    pub alarms: Vec<AlarmSignal>,
+    /// Severity words that mapped to nothing.
+    pub unmapped: BTreeSet<String>,
+}
+
+/// How one polled source is run.
+pub struct PollSettings {
+    pub name: String,
+    /// The `kind` of the health reports.
+    pub kind: &'static str,
+    pub interval: Duration,
+    pub timeout: Duration,
+}
+
+/// Calls `poll` every interval until `shutdown` or until nobody listens, and
+/// turns what it returns into alarm and health signals.
+pub async fn run<F, Fut>(
+    settings: PollSettings,
+    clock: Arc<dyn Clock>,
+    out: Sender<Signal>,
+    shutdown: CancellationToken,
+    mut poll: F,
+) where
+    F: FnMut(reqwest::Client, Millis) -> Fut,
+    Fut: Future<Output = Result<Observed, FetchError>>,
+{
+    let mut tracker = HealthTracker::new(settings.kind);
+    let client = match reqwest::Client::builder()
+        .timeout(settings.timeout)
+        .connect_timeout(settings.timeout)
+        .build()
+    {
+        Ok(client) => client,
+        Err(err) => {
+            // Only a broken TLS setup of the machine gets here; say so on the board.
+            let health = tracker.update(
+                &settings.name,
+                HealthStatus::Unreachable,
+                format!("cannot create HTTP client: {err}"),
+                clock.now(),
+            );
+            if let Some(health) = health {
+                send(&out, &shutdown, Signal::Health(health)).await;
+            }
+            return;
+        }
+    };
+    // What the last successful poll listed, to tell resolved alerts by their absence.
+    let mut firing = BTreeMap::<String, AlarmSignal>::new();
+    let mut ticks = tokio::time::interval(settings.interval.max(Duration::from_millis(10)));
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = ticks.tick() => {}
+        }
+        let started = Instant::now();
+        let result = tokio::select! {
+            _ = shutdown.cancelled() => return,
+            result = poll(client.clone(), clock.now()) => result,
+        };
+        let took = started.elapsed();
+        let now = clock.now();
+        let (signals, status, detail) = match result {
+            Ok(observed) => {
+                let signals = changes(&mut firing, observed.alarms, now);
+                let (status, detail) = if !observed.unmapped.is_empty() {
+                    let words: Vec<_> = observed.unmapped.into_iter().collect();
+                    (
+                        HealthStatus::UnmappedSeverity,
+                        format!("unknown severity word(s): {}", words.join(", ")),
+                    )
+                } else if took > settings.interval / 2 {
+                    (
+                        HealthStatus::Slow,
+                        format!(
+                            "a poll took longer than half the {} s interval",
+                            settings.interval.as_secs_f64()
+                        ),
+                    )
+                } else {
+                    (HealthStatus::Ok, String::new())
+                };
+                tracker.last_ok = Some(now);
+                (signals, status, detail)
+            }
+            // The last known alarms stay as they are: a failed poll says nothing
+            // about the network, and the health report tells the board the data is old.
+            Err(err) => (Vec::new(), err.status(), err.to_string()),
+        };
+        if let Some(health) = tracker.update(&settings.name, status, detail, now) {
+            if !send(&out, &shutdown, Signal::Health(health)).await {
+                return;
+            }
+        }
+        for signal in signals {
+            if !send(&out, &shutdown, signal).await {
+                return;
+            }
+        }
+    }
+}
+
+/// The signals for one poll's alert list against the previous one. A poll that
+/// sees an alert again is not a new occurrence: only what is new or changed
+/// becomes a signal, or every poll would write an event per alert into the log;
+/// an alert no longer listed is resolved.
+fn changes(
+    firing: &mut BTreeMap<String, AlarmSignal>,
+    alarms: Vec<AlarmSignal>,
+    now: Millis,
+) -> Vec<Signal> {
+    let mut signals = Vec::new();
+    let mut seen = BTreeMap::new();
+    for signal in alarms {
+        let unchanged = firing
+            .get(&signal.key)
+            .is_some_and(|last| same_observation(last, &signal));
+        seen.insert(signal.key.clone(), signal.clone());
+        if !unchanged {
+            signals.push(Signal::Alarm(signal));
+        }
+    }
+    for (key, last) in firing.iter() {
+        if !seen.contains_key(key) {
+            signals.push(Signal::Alarm(AlarmSignal {
+                at: now,
+                firing: false,
+                ..last.clone()
+            }));
+        }
+    }
+    *firing = seen;
+    signals
+}
+
+/// The same alert with the same content, whenever it was seen.
+fn same_observation(last: &AlarmSignal, now: &AlarmSignal) -> bool {
+    AlarmSignal {
+        at: now.at,
+        ..last.clone()
+    } == *now
+}
+
+/// Remembers what the board was last told, so health is sent only when it changes.
+#[derive(Debug)]
+struct HealthTracker {
+    kind: &'static str,
+    current: Option<(HealthStatus, String)>,
+    since: Millis,
+    last_ok: Option<Millis>,
+}
+
+impl HealthTracker {
+    fn new(kind: &'static str) -> Self {
+        Self {
+            kind,
+            current: None,
+            since: 0,
+            last_ok: None,
+        }
+    }
+
+    fn update(
+        &mut self,
+        source: &str,
+        status: HealthStatus,
+        detail: String,
+        now: Millis,
+    ) -> Option<SourceHealth> {
+        if self.current.as_ref() == Some(&(status, detail.clone())) {
+            return None;
+        }
+        if self.current.as_ref().map(|(s, _)| *s) != Some(status) {
+            self.since = now;
+        }
+        self.current = Some((status, detail.clone()));
+        Some(SourceHealth {
+            source: source.to_string(),
+            kind: self.kind.to_string(),
+            status,
+            detail,
+            since: self.since,
+            last_ok: self.last_ok,
+            demo: false,
+        })
+    }
+}
+
+/// False once the hub stopped or stopped listening.
+async fn send(out: &Sender<Signal>, shutdown: &CancellationToken, signal: Signal) -> bool {
+    tokio::select! {
+        _ = shutdown.cancelled() => false,
+        sent = out.send(signal) => sent.is_ok(),
+    }
+}
+
+/// The topology node of a Prometheus-style label set: `instance` (without its
+/// port), else `host`, else `node`.
+pub fn node_from_labels(labels: &Labels) -> Option<String> {
+    if let Some(instance) = labels.get("instance").filter(|s| !s.is_empty()) {
+        return Some(strip_port(instance).to_string());
+    }
+    ["host", "node"]
+        .iter()
+        .find_map(|key| labels.get(*key).filter(|s| !s.is_empty()).cloned())
+}
+
+/// `host:9100` → `host`, `[::1]:9100` → `::1`; a bare IPv6 address is left alone.
+pub fn strip_port(instance: &str) -> &str {
+    let Some((host, port)) = instance.rsplit_once(':') else {
+        return instance;
+    };
+    if port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) {
+        return instance;
+    }
+    if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        return inner;
+    }
+    if host.contains(':') {
+        return instance;
+    }
+    host
+}
+
+/// The severity label as written, when there is one.
+pub fn severity_word(labels: &Labels) -> Option<&str> {
+    labels
+        .get("severity")
+        .map(|word| word.trim())
+        .filter(|word| !word.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instance_ports_are_stripped_but_ipv6_survives() {
+        assert_eq!(strip_port("core-sw1:9100"), "core-sw1");
+        assert_eq!(strip_port("10.0.0.1:9100"), "10.0.0.1");
+        assert_eq!(strip_port("[fe80::1]:9100"), "fe80::1");
+        assert_eq!(strip_port("fe80::1"), "fe80::1");
+        assert_eq!(strip_port("core-sw1"), "core-sw1");
+        assert_eq!(strip_port("host:http"), "host:http");
+    }
+}
