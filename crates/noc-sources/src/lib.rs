@@ -5,6 +5,7 @@ pub mod alertmanager;
 mod clock;
 pub mod demo;
 mod polling;
+pub mod prometheus;
 pub mod webhook;
 
 pub use clock::SystemClock;

@@ -1,0 +1,108 @@
+//! Prometheus as a source: polls its alert list (`GET /api/v1/alerts`, pending and
+//! firing alerts) and reports each alert as an alarm, and an alert that
+//! disappeared as resolved. For sites that run Prometheus without Alertmanager,
+//! or want to see alerts while they are still pending.
+
+mod payload;
+#[cfg(test)]
+mod tests;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use noc_model::{Clock, Severity, Signal};
+use tokio::sync::mpsc::Sender;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use crate::polling::{self, fetch_body, FetchError, Observed, PollSettings};
+
+/// The `kind` of this source's health reports.
+pub const KIND: &str = "prometheus";
+
+const PRODUCT: &str = "Prometheus";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrometheusConfig {
+    /// The source name shown on the board; part of every alarm's fingerprint.
+    pub name: String,
+    /// Base URL, e.g. `http://prometheus:9090`.
+    pub url: String,
+    pub interval: Duration,
+    pub timeout: Duration,
+}
+
+impl PrometheusConfig {
+    pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(15);
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+
+    pub fn new(name: impl Into<String>, url: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            url: url.into(),
+            interval: Self::DEFAULT_INTERVAL,
+            timeout: Self::DEFAULT_TIMEOUT,
+        }
+    }
+}
+
+/// Polls Prometheus every `interval` until `shutdown` or until nobody listens.
+pub fn spawn(
+    config: PrometheusConfig,
+    clock: Arc<dyn Clock>,
+    out: Sender<Signal>,
+    shutdown: CancellationToken,
+) -> JoinHandle<()> {
+    let url = format!("{}/api/v1/alerts", config.url.trim_end_matches('/'));
+    let source = config.name.clone();
+    let settings = PollSettings {
+        name: config.name,
+        kind: KIND,
+        interval: config.interval,
+        timeout: config.timeout,
+    };
+    tokio::spawn(polling::run(
+        settings,
+        clock,
+        out,
+        shutdown,
+        move |client, now| {
+            let url = url.clone();
+            let source = source.clone();
+            async move {
+                let alerts = fetch(&client, &url).await?;
+                let mut observed = Observed::default();
+                for alert in &alerts {
+                    let signal = alert.to_signal(&source, now);
+                    if signal.severity == Severity::Unknown {
+                        // No severity label is common (Watchdog); only a word we
+                        // cannot place is worth a warning.
+                        if let Some(word) = polling::severity_word(&alert.labels) {
+                            observed.unmapped.insert(word.to_string());
+                        }
+                    }
+                    observed.alarms.push(signal);
+                }
+                Ok(observed)
+            }
+        },
+    ))
+}
+
+async fn fetch(client: &reqwest::Client, url: &str) -> Result<Vec<payload::Alert>, FetchError> {
+    let (status, body) = fetch_body(client, url, PRODUCT).await?;
+    // Prometheus explains a refused query in the body, with a 4xx/5xx status; its
+    // words are more use to the operator than the bare status code.
+    match payload::parse(&body) {
+        Ok(payload::Answer::Alerts(alerts)) if status.is_success() => Ok(alerts),
+        Ok(payload::Answer::Error(error)) => Err(FetchError::BadPayload(error)),
+        _ if !status.is_success() => Err(FetchError::HttpStatus {
+            product: PRODUCT,
+            code: status.as_u16(),
+        }),
+        Ok(payload::Answer::Alerts(_)) => unreachable!("success handled above"),
+        Err(e) => Err(FetchError::BadPayload(format!(
+            "answer is not a Prometheus alert list: {e}"
+        ))),
+    }
+}
