@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use noc_sources::alertmanager::AlertmanagerConfig;
+use noc_sources::prometheus::PrometheusConfig;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -21,6 +22,9 @@ pub struct HubConfig {
     /// `[[alertmanager]]`: one entry per Alertmanager to poll.
     #[serde(default)]
     pub alertmanager: Vec<AlertmanagerSection>,
+    /// `[[prometheus]]`: one entry per Prometheus whose alert list to poll.
+    #[serde(default)]
+    pub prometheus: Vec<PrometheusSection>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -70,6 +74,29 @@ impl AlertmanagerSection {
     }
 }
 
+/// `[[prometheus]]`: the same fields as `[[alertmanager]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrometheusSection {
+    pub name: Spanned<String>,
+    pub url: Spanned<String>,
+    pub interval_secs: Option<Spanned<u32>>,
+    pub timeout_secs: Option<Spanned<u32>>,
+}
+
+impl PrometheusSection {
+    pub fn source_config(&self) -> PrometheusConfig {
+        let mut config = PrometheusConfig::new(self.name.get_ref(), self.url.get_ref());
+        if let Some(secs) = &self.interval_secs {
+            config.interval = Duration::from_secs(u64::from(*secs.get_ref()));
+        }
+        if let Some(secs) = &self.timeout_secs {
+            config.timeout = Duration::from_secs(u64::from(*secs.get_ref()));
+        }
+        config
+    }
+}
+
 impl HubConfig {
     /// Reads and checks a configuration file; the error names the file and, for a
     /// syntax or type error, the line.
@@ -88,19 +115,50 @@ impl HubConfig {
                 ));
             }
         }
-        check_alertmanagers(text, &config.alertmanager)?;
+        check_polled_sources(text, &config)?;
         Ok(config)
     }
 }
 
-fn check_alertmanagers(text: &str, entries: &[AlertmanagerSection]) -> Result<(), String> {
+/// The fields every polled source's entry has, for the checks they share.
+struct PolledEntry<'a> {
+    section: &'static str,
+    name: &'a Spanned<String>,
+    url: &'a Spanned<String>,
+    interval_secs: &'a Option<Spanned<u32>>,
+    timeout_secs: &'a Option<Spanned<u32>>,
+}
+
+fn check_polled_sources(text: &str, config: &HubConfig) -> Result<(), String> {
+    let alertmanagers = config.alertmanager.iter().map(|e| PolledEntry {
+        section: "alertmanager",
+        name: &e.name,
+        url: &e.url,
+        interval_secs: &e.interval_secs,
+        timeout_secs: &e.timeout_secs,
+    });
+    let prometheuses = config.prometheus.iter().map(|e| PolledEntry {
+        section: "prometheus",
+        name: &e.name,
+        url: &e.url,
+        interval_secs: &e.interval_secs,
+        timeout_secs: &e.timeout_secs,
+    });
+    check_polled(text, alertmanagers.chain(prometheuses))
+}
+
+fn check_polled<'a>(
+    text: &str,
+    entries: impl Iterator<Item = PolledEntry<'a>>,
+) -> Result<(), String> {
     let at = |start: usize| text[..start.min(text.len())].matches('\n').count() + 1;
     let mut names = std::collections::BTreeSet::new();
     for entry in entries {
+        let section = entry.section;
         let name = entry.name.get_ref().trim();
         if name.is_empty() {
             return Err(format!(
-                "line {}: alertmanager.name must not be empty",
+                "line {}: {section}.name must not be empty",
                 at(entry.name.span().start)
             ));
         }
@@ -108,24 +166,24 @@ fn check_alertmanagers(text: &str, entries: &[AlertmanagerSection]) -> Result<()
         // would resolve each other's alarms.
         if !names.insert(name.to_string()) {
             return Err(format!(
-                "line {}: alertmanager.name \"{name}\" is used twice",
+                "line {}: {section}.name \"{name}\" is used twice",
                 at(entry.name.span().start)
             ));
         }
         let url = entry.url.get_ref();
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             return Err(format!(
-                "line {}: alertmanager.url must start with http:// or https://, not \"{url}\"",
+                "line {}: {section}.url must start with http:// or https://, not \"{url}\"",
                 at(entry.url.span().start)
             ));
         }
         for (key, value) in [
-            ("interval_secs", &entry.interval_secs),
-            ("timeout_secs", &entry.timeout_secs),
+            ("interval_secs", entry.interval_secs),
+            ("timeout_secs", entry.timeout_secs),
         ] {
             if let Some(value) = value.as_ref().filter(|v| *v.get_ref() == 0) {
                 return Err(format!(
-                    "line {}: alertmanager.{key} must be at least 1",
+                    "line {}: {section}.{key} must be at least 1",
                     at(value.span().start)
                 ));
             }

@@ -112,6 +112,14 @@ pub async fn start(opts: HubOptions) -> anyhow::Result<RunningHub> {
             shutdown.clone(),
         );
     }
+    for entry in &settings.prometheus {
+        noc_sources::prometheus::spawn(
+            entry.source_config(),
+            clock.clone(),
+            console.signal_sink(),
+            shutdown.clone(),
+        );
+    }
     let token = opts.token.unwrap_or_else(generate_token);
     let listener = tokio::net::TcpListener::bind((opts.bind, opts.port))
         .await

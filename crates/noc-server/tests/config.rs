@@ -72,3 +72,60 @@ fn the_commented_alertmanager_example_is_valid() {
     let config = HubConfig::parse(&uncommented).expect("the uncommented example must parse");
     assert_eq!(config.alertmanager[0].source_config().name, "prod-am");
 }
+
+#[test]
+fn prometheus_sources_are_read_and_checked() {
+    let config = HubConfig::parse(
+        "[[prometheus]]\nname = \"prod-prom\"\nurl = \"http://prom.example.net:9090/\"\n\
+         interval_secs = 30\ntimeout_secs = 2\n",
+    )
+    .expect("a prometheus entry");
+    let prod = config.prometheus[0].source_config();
+    assert_eq!(prod.name, "prod-prom");
+    assert_eq!(prod.interval, std::time::Duration::from_secs(30));
+    assert_eq!(prod.timeout, std::time::Duration::from_secs(2));
+
+    let err = HubConfig::parse("[[prometheus]]\nname = \"p\"\nurl = \"prom:9090\"\n").unwrap_err();
+    assert!(
+        err.contains("line 3") && err.contains("prometheus.url"),
+        "{err}"
+    );
+    let err =
+        HubConfig::parse("[[prometheus]]\nname = \"p\"\nurl = \"http://x\"\ntimeout_secs = 0\n")
+            .unwrap_err();
+    assert!(
+        err.contains("line 4") && err.contains("timeout_secs"),
+        "{err}"
+    );
+    // One name for an Alertmanager and a Prometheus would mix their alarms.
+    let err = HubConfig::parse(
+        "[[alertmanager]]\nname = \"a\"\nurl = \"http://x\"\n\n[[prometheus]]\nname = \"a\"\nurl = \"http://y\"\n",
+    )
+    .unwrap_err();
+    assert!(
+        err.contains("line 6") && err.contains("used twice"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_commented_prometheus_example_is_valid() {
+    let text = include_str!("../../../noc.example.toml");
+    let block = text
+        .split_once("# [[prometheus]]")
+        .expect("the example documents [[prometheus]]")
+        .1;
+    let uncommented: String = std::iter::once("[[prometheus]]")
+        .chain(
+            block
+                .lines()
+                .skip(1)
+                .take_while(|l| !l.trim().is_empty())
+                .filter_map(|l| l.strip_prefix("# ")),
+        )
+        .filter(|l| !l.starts_with("# "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let config = HubConfig::parse(&uncommented).expect("the uncommented example must parse");
+    assert_eq!(config.prometheus[0].source_config().name, "prod-prom");
+}
