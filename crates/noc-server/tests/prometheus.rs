@@ -1,0 +1,202 @@
+//! The hub against a real Prometheus (Debian package `prometheus`): Prometheus
+//! scrapes a metric this test serves, an alerting rule fires while the metric is 0,
+//! and the alarm appears on the console and clears when the metric is back to 1.
+//! Losing Prometheus turns the source unreachable.
+
+use std::future::Future;
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::routing::get;
+use axum::Router;
+use noc_model::{AlarmStatus, HealthStatus, Snapshot};
+use noc_server::{start, HubOptions};
+
+const BINARY: &str = "/usr/bin/prometheus";
+const SOURCE: &str = "lab-prom";
+const ALERT: &str = "TestNodeDown";
+
+/// A running Prometheus, killed however the test ends.
+struct Prometheus {
+    child: Child,
+}
+
+impl Prometheus {
+    fn start(port: u16, dir: &Path, target: &str) -> Prometheus {
+        let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/integration");
+        let config = std::fs::read_to_string(templates.join("prometheus.yml"))
+            .expect("prometheus.yml template")
+            .replace("NOC_TEST_TARGET", target);
+        std::fs::write(dir.join("prometheus.yml"), config).unwrap();
+        std::fs::copy(
+            templates.join("prometheus-rules.yml"),
+            dir.join("prometheus-rules.yml"),
+        )
+        .unwrap();
+        let storage = dir.join("tsdb");
+        let log = std::fs::File::create(dir.join("prometheus.log")).expect("log file");
+        let child = Command::new(BINARY)
+            .arg(format!(
+                "--config.file={}",
+                dir.join("prometheus.yml").display()
+            ))
+            .arg(format!("--storage.tsdb.path={}", storage.display()))
+            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("cannot run {BINARY} ({e}); install prometheus (make deps-test)")
+            });
+        Prometheus { child }
+    }
+
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Prometheus {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+/// Serves `noc_test_up` in the text exposition format; the test sets its value.
+async fn serve_metric(value: Arc<AtomicU8>) -> String {
+    let app = Router::new().route(
+        "/metrics",
+        get(move || {
+            let value = value.load(Ordering::SeqCst);
+            async move { format!("# TYPE noc_test_up gauge\nnoc_test_up {value}\n") }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    addr.to_string()
+}
+
+/// Polls `check` until it returns `Some`, for at most `limit`.
+async fn wait_for<T, F, Fut>(what: &str, limit: Duration, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        if let Some(found) = check().await {
+            return found;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "gave up waiting: {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+fn source_status(snapshot: &Snapshot) -> Option<HealthStatus> {
+    snapshot
+        .sources
+        .iter()
+        .find(|s| s.source == SOURCE)
+        .map(|s| s.status)
+}
+
+fn alert_is_active(snapshot: &Snapshot) -> bool {
+    snapshot.alarms.iter().any(|a| {
+        a.source == SOURCE && a.title.starts_with(ALERT) && a.status == AlarmStatus::Active
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn alerts_from_a_real_prometheus_reach_the_console_and_clear() {
+    let temp = tempfile::tempdir().unwrap();
+    let up = Arc::new(AtomicU8::new(1));
+    let target = serve_metric(up.clone()).await;
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut prometheus = Prometheus::start(port, temp.path(), &target);
+
+    let config = temp.path().join("noc.toml");
+    std::fs::write(
+        &config,
+        format!("[[prometheus]]\nname = \"{SOURCE}\"\nurl = \"{base}\"\ninterval_secs = 1\ntimeout_secs = 1\n"),
+    )
+    .unwrap();
+    let mut options = HubOptions::loopback(temp.path().join("data"));
+    options.demo = None;
+    options.config = Some(config);
+    let hub = start(options).await.expect("hub starts");
+    let console = hub.console.clone();
+    let log = temp.path().join("prometheus.log");
+    let exited = |prometheus: &mut Prometheus| {
+        if let Ok(Some(status)) = prometheus.child.try_wait() {
+            let log = std::fs::read_to_string(&log).unwrap_or_default();
+            panic!("Prometheus exited with {status}:\n{log}");
+        }
+    };
+
+    // Up and healthy, nothing firing yet.
+    wait_for("the source to be ok", Duration::from_secs(60), || {
+        exited(&mut prometheus);
+        let console = console.clone();
+        async move { (source_status(&console.snapshot().await) == Some(HealthStatus::Ok)).then_some(()) }
+    })
+    .await;
+
+    // The node goes down: the rule fires and the alarm shows.
+    up.store(0, Ordering::SeqCst);
+    let snapshot = wait_for("the alarm on the console", Duration::from_secs(60), || {
+        exited(&mut prometheus);
+        let console = console.clone();
+        async move {
+            let snapshot = console.snapshot().await;
+            alert_is_active(&snapshot).then_some(snapshot)
+        }
+    })
+    .await;
+    let alarm = snapshot
+        .alarms
+        .iter()
+        .find(|a| a.source == SOURCE && a.title.starts_with(ALERT))
+        .unwrap();
+    assert_eq!(alarm.severity, noc_model::Severity::Critical);
+
+    // Back up: the alert leaves Prometheus' list and the alarm is no longer active.
+    up.store(1, Ordering::SeqCst);
+    wait_for("the alarm to clear", Duration::from_secs(60), || {
+        exited(&mut prometheus);
+        let console = console.clone();
+        async move { (!alert_is_active(&console.snapshot().await)).then_some(()) }
+    })
+    .await;
+
+    // Prometheus goes away: the source says so.
+    prometheus.kill();
+    wait_for(
+        "the source to turn unreachable",
+        Duration::from_secs(30),
+        || {
+            let console = console.clone();
+            async move {
+                (source_status(&console.snapshot().await) == Some(HealthStatus::Unreachable))
+                    .then_some(())
+            }
+        },
+    )
+    .await;
+
+    hub.shutdown().await;
+}
