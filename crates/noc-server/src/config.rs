@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use noc_sources::alertmanager::AlertmanagerConfig;
 use noc_sources::prometheus::PrometheusConfig;
+use noc_sources::webhook::WebhookFormat;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -25,6 +26,9 @@ pub struct HubConfig {
     /// `[[prometheus]]`: one entry per Prometheus whose alert list to poll.
     #[serde(default)]
     pub prometheus: Vec<PrometheusSection>,
+    /// `[[webhook]]`: one entry per inbound webhook (`POST /hooks/{name}`).
+    #[serde(default)]
+    pub webhook: Vec<WebhookSection>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -74,6 +78,38 @@ impl AlertmanagerSection {
     }
 }
 
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookSection {
+    pub name: Spanned<String>,
+    pub format: Spanned<String>,
+    /// The name of the environment variable holding the secret: the file may be
+    /// shared or checked in, the secret must not be.
+    pub token_env: Spanned<String>,
+}
+
+impl WebhookSection {
+    /// The endpoint with its secret read from the environment; a missing or empty
+    /// variable is a start-up error, never an open hook.
+    pub fn endpoint(&self) -> Result<crate::WebhookEndpoint, String> {
+        let name = self.name.get_ref().trim();
+        let var = self.token_env.get_ref().trim();
+        let format = self.format.get_ref().parse::<WebhookFormat>()?;
+        match std::env::var(var) {
+            Ok(secret) if !secret.trim().is_empty() => {
+                Ok(crate::WebhookEndpoint::new(name, format, secret.trim()))
+            }
+            Ok(_) => Err(format!(
+                "webhook \"{name}\": the environment variable {var} (token_env) is empty"
+            )),
+            Err(_) => Err(format!(
+                "webhook \"{name}\": the environment variable {var} (token_env) is not set; \
+                 it must hold the secret senders present"
+            )),
+        }
+    }
+}
+
 /// `[[prometheus]]`: the same fields as `[[alertmanager]]`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -116,6 +152,7 @@ impl HubConfig {
             }
         }
         check_polled_sources(text, &config)?;
+        check_webhooks(text, &config)?;
         Ok(config)
     }
 }
@@ -187,6 +224,58 @@ fn check_polled<'a>(
                     at(value.span().start)
                 ));
             }
+        }
+    }
+    Ok(())
+}
+
+fn check_webhooks(text: &str, config: &HubConfig) -> Result<(), String> {
+    let at = |start: usize| text[..start.min(text.len())].matches('\n').count() + 1;
+    // Alarm fingerprints are `source/key`: a hook named like another source would
+    // resolve that source's alarms.
+    let mut names: std::collections::BTreeSet<String> = config
+        .alertmanager
+        .iter()
+        .map(|entry| &entry.name)
+        .chain(config.prometheus.iter().map(|entry| &entry.name))
+        .map(|name| name.get_ref().trim().to_string())
+        .collect();
+    for entry in &config.webhook {
+        let name = entry.name.get_ref().trim();
+        let line = at(entry.name.span().start);
+        if name.is_empty() {
+            return Err(format!("line {line}: webhook.name must not be empty"));
+        }
+        // The name is a URL path segment: keep it to characters that need no escaping.
+        if !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        {
+            return Err(format!(
+                "line {line}: webhook.name \"{name}\" may only contain letters, digits, '-', '_' and '.'"
+            ));
+        }
+        if !names.insert(name.to_string()) {
+            return Err(format!(
+                "line {line}: webhook.name \"{name}\" is already the name of another source"
+            ));
+        }
+        if let Err(err) = entry.format.get_ref().parse::<WebhookFormat>() {
+            return Err(format!(
+                "line {}: webhook.format: {err}",
+                at(entry.format.span().start)
+            ));
+        }
+        let var = entry.token_env.get_ref().trim();
+        if var.is_empty()
+            || !var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            || var.starts_with(|c: char| c.is_ascii_digit())
+        {
+            return Err(format!(
+                "line {}: webhook.token_env must be the name of an environment variable \
+                 (e.g. NOC_HOOK_SECRET), not the secret itself",
+                at(entry.token_env.span().start)
+            ));
         }
     }
     Ok(())

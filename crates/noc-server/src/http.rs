@@ -1,6 +1,6 @@
 use std::sync::Arc;
 
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -12,6 +12,7 @@ use serde::Deserialize;
 use subtle::ConstantTimeEq;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::webhook::{self, Hooks, WebhookEndpoint};
 use crate::{assets, openapi, stream};
 
 /// The browser may load and connect only to the hub itself; source text can never
@@ -27,6 +28,7 @@ pub struct AppState {
     token: Arc<str>,
     pub clock: Arc<dyn Clock>,
     pub(crate) wire: Arc<stream::WireCache>,
+    pub(crate) hooks: Arc<Hooks>,
 }
 
 impl AppState {
@@ -36,7 +38,15 @@ impl AppState {
             token: token.into(),
             clock,
             wire: Arc::default(),
+            hooks: Arc::default(),
         }
+    }
+
+    /// Serves `POST /hooks/{name}` for each endpoint; every hook feeds the console.
+    pub fn with_webhooks(mut self, endpoints: Vec<WebhookEndpoint>) -> Self {
+        let console = self.console.clone();
+        self.hooks = Arc::new(webhook::hooks(endpoints, || console.signal_sink()));
+        self
     }
 }
 
@@ -77,6 +87,11 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .nest("/api", api)
+        .route(
+            "/hooks/{name}",
+            post(webhook::receive)
+                .layer(DefaultBodyLimit::max(noc_sources::webhook::MAX_BODY_BYTES)),
+        )
         .fallback(assets::serve)
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
@@ -113,7 +128,7 @@ async fn require_token(State(state): State<AppState>, req: Request, next: Next) 
     next.run(req).await
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers
         .get(header::AUTHORIZATION)?
         .to_str()
@@ -121,7 +136,7 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .strip_prefix("Bearer ")
 }
 
-fn query_token(query: Option<&str>) -> Option<&str> {
+pub(crate) fn query_token(query: Option<&str>) -> Option<&str> {
     query?
         .split('&')
         .find_map(|pair| pair.strip_prefix("token="))

@@ -7,6 +7,7 @@ pub mod config;
 mod http;
 mod openapi;
 mod stream;
+mod webhook;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -23,6 +24,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 pub use http::{router, AppState};
+pub use webhook::WebhookEndpoint;
 
 /// How to start a hub.
 #[derive(Debug, Clone)]
@@ -88,6 +90,13 @@ pub async fn start(opts: HubOptions) -> anyhow::Result<RunningHub> {
         Some(path) => config::HubConfig::load(path)?,
         None => config::HubConfig::default(),
     };
+    // Before anything starts: a hook without its secret must stop the hub, not run open.
+    let webhooks = settings
+        .webhook
+        .iter()
+        .map(config::WebhookSection::endpoint)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(anyhow::Error::msg)?;
     std::fs::create_dir_all(&opts.data_dir)
         .with_context(|| format!("cannot create data folder {}", opts.data_dir.display()))?;
     let db = opts.data_dir.join("noc.db");
@@ -125,7 +134,7 @@ pub async fn start(opts: HubOptions) -> anyhow::Result<RunningHub> {
         .await
         .with_context(|| format!("cannot listen on {}:{}", opts.bind, opts.port))?;
     let addr = listener.local_addr()?;
-    let app = router(AppState::new(console.clone(), token.clone(), clock));
+    let app = router(AppState::new(console.clone(), token.clone(), clock).with_webhooks(webhooks));
     let stop = shutdown.clone();
     let server = tokio::spawn(async move {
         axum::serve(listener, app)
