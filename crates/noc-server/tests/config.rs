@@ -57,19 +57,32 @@ fn alertmanager_sources_are_read_and_checked() {
     assert!(err.contains("name"), "{err}");
 }
 
-#[test]
-fn the_commented_alertmanager_example_is_valid() {
+/// The commented `[[section]]` block of the example file, uncommented: its lines up
+/// to the next blank line, without the comments about the keys.
+fn uncommented_example(section: &str) -> String {
     let text = include_str!("../../../noc.example.toml");
+    let marker = format!("# [[{section}]]");
     let block = text
-        .split_once("# [[alertmanager]]")
-        .expect("the example documents [[alertmanager]]")
+        .split_once(marker.as_str())
+        .unwrap_or_else(|| panic!("the example documents [[{section}]]"))
         .1;
-    let uncommented: String = std::iter::once("[[alertmanager]]")
-        .chain(block.lines().filter_map(|l| l.strip_prefix("# ")))
+    std::iter::once(&marker[2..])
+        .chain(
+            block
+                .lines()
+                .skip(1)
+                .take_while(|l| !l.trim().is_empty())
+                .filter_map(|l| l.strip_prefix("# ")),
+        )
         .filter(|l| !l.starts_with("# "))
         .map(|l| format!("{l}\n"))
-        .collect();
-    let config = HubConfig::parse(&uncommented).expect("the uncommented example must parse");
+        .collect()
+}
+
+#[test]
+fn the_commented_alertmanager_example_is_valid() {
+    let config = HubConfig::parse(&uncommented_example("alertmanager"))
+        .expect("the uncommented example must parse");
     assert_eq!(config.alertmanager[0].source_config().name, "prod-am");
 }
 
@@ -110,22 +123,7 @@ fn prometheus_sources_are_read_and_checked() {
 
 #[test]
 fn the_commented_prometheus_example_is_valid() {
-    let text = include_str!("../../../noc.example.toml");
-    let block = text
-        .split_once("# [[prometheus]]")
-        .expect("the example documents [[prometheus]]")
-        .1;
-    let uncommented: String = std::iter::once("[[prometheus]]")
-        .chain(
-            block
-                .lines()
-                .skip(1)
-                .take_while(|l| !l.trim().is_empty())
-                .filter_map(|l| l.strip_prefix("# ")),
-        )
-        .filter(|l| !l.starts_with("# "))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    let config = HubConfig::parse(&uncommented).expect("the uncommented example must parse");
+    let config = HubConfig::parse(&uncommented_example("prometheus"))
+        .expect("the uncommented example must parse");
     assert_eq!(config.prometheus[0].source_config().name, "prod-prom");
 }
