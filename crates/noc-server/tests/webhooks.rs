@@ -379,3 +379,26 @@ fn a_webhook_cannot_share_a_prometheus_source_name() {
         "{err}"
     );
 }
+
+#[test]
+fn the_commented_webhook_example_is_valid() {
+    let text = include_str!("../../../noc.example.toml");
+    let block = text
+        .split_once("# [[webhook]]")
+        .expect("the example documents [[webhook]]")
+        .1;
+    let uncommented: String = std::iter::once("[[webhook]]")
+        .chain(
+            block
+                .lines()
+                .skip(1)
+                .take_while(|l| !l.is_empty())
+                .filter_map(|l| l.strip_prefix("# ")),
+        )
+        .filter(|l| !l.starts_with("# "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let config = noc_server::config::HubConfig::parse(&uncommented)
+        .expect("the uncommented example must parse");
+    assert_eq!(config.webhook[0].name.get_ref(), "grafana");
+}
