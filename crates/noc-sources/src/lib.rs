@@ -4,6 +4,8 @@
 pub mod alertmanager;
 mod clock;
 pub mod demo;
+#[cfg(test)]
+mod fake_endpoint;
 mod polling;
 pub mod prometheus;
 pub mod webhook;

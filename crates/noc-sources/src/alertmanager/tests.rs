@@ -4,13 +4,10 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
-use noc_model::{AlarmSignal, HealthStatus, ManualClock, Severity, Signal, SourceHealth};
-use tokio::sync::mpsc;
-use tokio_util::sync::CancellationToken;
+use crate::fake_endpoint::{serve, Reply, Running, TEST_INTERVAL, TEST_TIMEOUT};
+
+use axum::http::StatusCode;
+use noc_model::{HealthStatus, ManualClock, Severity, SourceHealth};
 
 use super::{spawn, AlertmanagerConfig, MAX_BODY_BYTES};
 
@@ -39,107 +36,20 @@ const TWO_ALERTS: &str = r#"[
   }
 ]"#;
 
-/// What the fake Alertmanager answers next; tests change it between polls.
-#[derive(Clone)]
-struct Reply {
-    status: StatusCode,
-    content_type: &'static str,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    fn json(body: &str) -> Self {
-        Self {
-            status: StatusCode::OK,
-            content_type: "application/json",
-            body: body.as_bytes().to_vec(),
-        }
-    }
-}
-
 async fn fake_alertmanager(reply: Reply) -> (String, Arc<Mutex<Reply>>) {
-    let shared = Arc::new(Mutex::new(reply));
-    let state = shared.clone();
-    let app = Router::new().route(
-        "/api/v2/alerts",
-        get(move || {
-            let reply = state.lock().unwrap().clone();
-            async move {
-                let response: Response = (
-                    reply.status,
-                    [(header::CONTENT_TYPE, reply.content_type)],
-                    reply.body,
-                )
-                    .into_response();
-                response
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (format!("http://{addr}"), shared)
-}
-
-struct Running {
-    rx: mpsc::Receiver<Signal>,
-    shutdown: CancellationToken,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        self.shutdown.cancel();
-    }
+    serve("/api/v2/alerts", reply).await
 }
 
 fn start_source(url: &str) -> Running {
-    let (tx, rx) = mpsc::channel(256);
-    let shutdown = CancellationToken::new();
     let config = AlertmanagerConfig {
         name: "am-test".into(),
         url: url.into(),
-        // Short enough that tests see several polls; the timeout is the generous one.
-        interval: Duration::from_millis(200),
-        timeout: Duration::from_secs(5),
+        interval: TEST_INTERVAL,
+        timeout: TEST_TIMEOUT,
     };
-    spawn(
-        config,
-        Arc::new(ManualClock::new(1_000)),
-        tx,
-        shutdown.clone(),
-    );
-    Running { rx, shutdown }
-}
-
-impl Running {
-    async fn next(&mut self) -> Signal {
-        tokio::time::timeout(Duration::from_secs(10), self.rx.recv())
-            .await
-            .expect("the source sent nothing within 10 s")
-            .expect("the source stopped")
-    }
-
-    /// The next health report, collecting the alarm signals that came before it.
-    async fn health(&mut self, alarms: &mut Vec<AlarmSignal>) -> SourceHealth {
-        loop {
-            match self.next().await {
-                Signal::Health(health) => return health,
-                Signal::Alarm(alarm) => alarms.push(alarm),
-                Signal::Topology(_) => {}
-            }
-        }
-    }
-
-    /// Waits for an alarm signal matching `want`.
-    async fn alarm(&mut self, want: impl Fn(&AlarmSignal) -> bool) -> AlarmSignal {
-        loop {
-            if let Signal::Alarm(alarm) = self.next().await {
-                if want(&alarm) {
-                    return alarm;
-                }
-            }
-        }
-    }
+    Running::start(|out, shutdown| {
+        spawn(config, Arc::new(ManualClock::new(1_000)), out, shutdown);
+    })
 }
 
 #[tokio::test]
