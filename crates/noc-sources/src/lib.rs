@@ -11,3 +11,4 @@ pub mod prometheus;
 pub mod webhook;
 
 pub use clock::SystemClock;
+pub use polling::PollConfig;

@@ -14,6 +14,30 @@ use tokio_util::sync::CancellationToken;
 
 /// A larger answer is not an alert list we can show; stop reading rather than
 /// let a misbehaving endpoint fill the hub's memory.
+/// A polled source: its name on the board (part of every alarm's fingerprint), the
+/// base URL of the system it reads, and how often and how patiently it asks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PollConfig {
+    pub name: String,
+    pub url: String,
+    pub interval: Duration,
+    pub timeout: Duration,
+}
+
+impl PollConfig {
+    pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(15);
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+
+    pub fn new(name: impl Into<String>, url: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            url: url.into(),
+            interval: Self::DEFAULT_INTERVAL,
+            timeout: Self::DEFAULT_TIMEOUT,
+        }
+    }
+}
+
 pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
 
 /// Why one poll failed, sorted into the health status the operator sees.

@@ -7,7 +7,6 @@ mod poll;
 mod tests;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use noc_model::{Clock, Severity, Signal};
 use tokio::sync::mpsc::Sender;
@@ -15,7 +14,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 pub use crate::polling::MAX_BODY_BYTES;
-use crate::polling::{self, Observed, PollSettings};
+use crate::polling::{self, Observed, PollConfig, PollSettings};
 
 /// Webhook notifications name nodes the same way as the polled alert list.
 pub(crate) use crate::polling::strip_port;
@@ -23,29 +22,8 @@ pub(crate) use crate::polling::strip_port;
 /// The `kind` of this source's health reports.
 pub const KIND: &str = "alertmanager";
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct AlertmanagerConfig {
-    /// The source name shown on the board; part of every alarm's fingerprint.
-    pub name: String,
-    /// Base URL, e.g. `http://alertmanager:9093`.
-    pub url: String,
-    pub interval: Duration,
-    pub timeout: Duration,
-}
-
-impl AlertmanagerConfig {
-    pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(15);
-    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
-
-    pub fn new(name: impl Into<String>, url: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            url: url.into(),
-            interval: Self::DEFAULT_INTERVAL,
-            timeout: Self::DEFAULT_TIMEOUT,
-        }
-    }
-}
+/// Where and how often to poll an Alertmanager (base URL e.g. `http://alertmanager:9093`).
+pub type AlertmanagerConfig = PollConfig;
 
 /// Polls Alertmanager every `interval` until `shutdown` or until nobody listens.
 pub fn spawn(

@@ -8,43 +8,21 @@ mod payload;
 mod tests;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use noc_model::{Clock, Severity, Signal};
 use tokio::sync::mpsc::Sender;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use crate::polling::{self, fetch_body, FetchError, Observed, PollSettings};
+use crate::polling::{self, fetch_body, FetchError, Observed, PollConfig, PollSettings};
 
 /// The `kind` of this source's health reports.
 pub const KIND: &str = "prometheus";
 
 const PRODUCT: &str = "Prometheus";
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct PrometheusConfig {
-    /// The source name shown on the board; part of every alarm's fingerprint.
-    pub name: String,
-    /// Base URL, e.g. `http://prometheus:9090`.
-    pub url: String,
-    pub interval: Duration,
-    pub timeout: Duration,
-}
-
-impl PrometheusConfig {
-    pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(15);
-    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
-
-    pub fn new(name: impl Into<String>, url: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            url: url.into(),
-            interval: Self::DEFAULT_INTERVAL,
-            timeout: Self::DEFAULT_TIMEOUT,
-        }
-    }
-}
+/// Where and how often to poll a Prometheus (base URL e.g. `http://prometheus:9090`).
+pub type PrometheusConfig = PollConfig;
 
 /// Polls Prometheus every `interval` until `shutdown` or until nobody listens.
 pub fn spawn(
