@@ -2,82 +2,33 @@
 //! `prometheus-alertmanager`): an alert posted there shows on the console, and
 //! losing Alertmanager turns the source unreachable without clearing the alarm.
 
-use std::future::Future;
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use noc_model::{AlarmStatus, HealthStatus, Snapshot};
 use noc_server::{start, HubOptions};
 
+mod common;
+use common::{free_port, source_status, wait_for, Daemon};
+
 const BINARY: &str = "/usr/bin/prometheus-alertmanager";
 const SOURCE: &str = "lab-am";
 
-/// A running Alertmanager, killed however the test ends.
-struct Alertmanager {
-    child: Child,
+fn start_alertmanager(port: u16, storage: &Path, log: &Path) -> Daemon {
+    let config =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/integration/alertmanager.yml");
+    let mut command = Command::new(BINARY);
+    command
+        .arg(format!("--config.file={}", config.display()))
+        .arg(format!("--storage.path={}", storage.display()))
+        // Empty: no cluster gossip, so nothing listens beyond the web port.
+        .arg("--cluster.listen-address=")
+        .arg(format!("--web.listen-address=127.0.0.1:{port}"));
+    Daemon::spawn(command, log, "prometheus-alertmanager")
 }
 
-impl Alertmanager {
-    fn start(port: u16, storage: &Path, log: &Path) -> Alertmanager {
-        let config =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/integration/alertmanager.yml");
-        let log = std::fs::File::create(log).expect("alertmanager log file");
-        let child = Command::new(BINARY)
-            .arg(format!("--config.file={}", config.display()))
-            .arg(format!("--storage.path={}", storage.display()))
-            // Empty: no cluster gossip, so nothing listens beyond the web port.
-            .arg("--cluster.listen-address=")
-            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .unwrap_or_else(|e| {
-                panic!(
-                    "cannot run {BINARY} ({e}); install prometheus-alertmanager (make deps-test)"
-                )
-            });
-        Alertmanager { child }
-    }
-
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Alertmanager {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
-fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
-}
-
-/// Polls `check` until it returns `Some`, for at most `limit`.
-async fn wait_for<T, F, Fut>(what: &str, limit: Duration, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Option<T>>,
-{
-    let deadline = tokio::time::Instant::now() + limit;
-    loop {
-        if let Some(found) = check().await {
-            return found;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "gave up waiting: {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn wait_ready(http: &reqwest::Client, base: &str, am: &mut Alertmanager, log: &Path) {
+async fn wait_ready(http: &reqwest::Client, base: &str, am: &mut Daemon, log: &Path) {
     let url = format!("{base}/-/ready");
     wait_for(
         "Alertmanager to answer /-/ready",
@@ -124,14 +75,6 @@ fn rfc3339_in(ahead: Duration) -> String {
     )
 }
 
-fn source_status(snapshot: &Snapshot) -> Option<HealthStatus> {
-    snapshot
-        .sources
-        .iter()
-        .find(|s| s.source == SOURCE)
-        .map(|s| s.status)
-}
-
 fn node_down_is_active(snapshot: &Snapshot) -> bool {
     snapshot.alarms.iter().any(|a| {
         a.source == SOURCE && a.title.starts_with("NodeDown") && a.status == AlarmStatus::Active
@@ -151,7 +94,7 @@ async fn alerts_from_a_real_alertmanager_reach_the_console() {
         .build()
         .unwrap();
 
-    let mut am = Alertmanager::start(port, &storage, &log);
+    let mut am = start_alertmanager(port, &storage, &log);
     wait_ready(&http, &base, &mut am, &log).await;
 
     let config = temp.path().join("noc.toml");
@@ -187,8 +130,9 @@ async fn alerts_from_a_real_alertmanager_reach_the_console() {
         let console = console.clone();
         async move {
             let snapshot = console.snapshot().await;
-            (node_down_is_active(&snapshot) && source_status(&snapshot) == Some(HealthStatus::Ok))
-                .then_some(())
+            (node_down_is_active(&snapshot)
+                && source_status(&snapshot, SOURCE) == Some(HealthStatus::Ok))
+            .then_some(())
         }
     })
     .await;
@@ -202,7 +146,8 @@ async fn alerts_from_a_real_alertmanager_reach_the_console() {
             let console = console.clone();
             async move {
                 let snapshot = console.snapshot().await;
-                (source_status(&snapshot) == Some(HealthStatus::Unreachable)).then_some(snapshot)
+                (source_status(&snapshot, SOURCE) == Some(HealthStatus::Unreachable))
+                    .then_some(snapshot)
             }
         },
     )
@@ -212,11 +157,14 @@ async fn alerts_from_a_real_alertmanager_reach_the_console() {
         "losing Alertmanager cleared the alarm"
     );
 
-    let mut am = Alertmanager::start(port, &storage, &log);
+    let mut am = start_alertmanager(port, &storage, &log);
     wait_ready(&http, &base, &mut am, &log).await;
     wait_for("the source to be ok again", Duration::from_secs(30), || {
         let console = console.clone();
-        async move { (source_status(&console.snapshot().await) == Some(HealthStatus::Ok)).then_some(()) }
+        async move {
+            (source_status(&console.snapshot().await, SOURCE) == Some(HealthStatus::Ok))
+                .then_some(())
+        }
     })
     .await;
 

@@ -3,10 +3,8 @@
 //! and the alarm appears on the console and clears when the metric is back to 1.
 //! Losing Prometheus turns the source unreachable.
 
-use std::future::Future;
-use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,60 +14,36 @@ use axum::Router;
 use noc_model::{AlarmStatus, HealthStatus, Snapshot};
 use noc_server::{start, HubOptions};
 
+mod common;
+use common::{free_port, source_status, wait_for, Daemon};
+
 const BINARY: &str = "/usr/bin/prometheus";
 const SOURCE: &str = "lab-prom";
 const ALERT: &str = "TestNodeDown";
 
-/// A running Prometheus, killed however the test ends.
-struct Prometheus {
-    child: Child,
-}
-
-impl Prometheus {
-    fn start(port: u16, dir: &Path, target: &str) -> Prometheus {
-        let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/integration");
-        let config = std::fs::read_to_string(templates.join("prometheus.yml"))
-            .expect("prometheus.yml template")
-            .replace("NOC_TEST_TARGET", target);
-        std::fs::write(dir.join("prometheus.yml"), config).unwrap();
-        std::fs::copy(
-            templates.join("prometheus-rules.yml"),
-            dir.join("prometheus-rules.yml"),
-        )
-        .unwrap();
-        let storage = dir.join("tsdb");
-        let log = std::fs::File::create(dir.join("prometheus.log")).expect("log file");
-        let child = Command::new(BINARY)
-            .arg(format!(
-                "--config.file={}",
-                dir.join("prometheus.yml").display()
-            ))
-            .arg(format!("--storage.tsdb.path={}", storage.display()))
-            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .unwrap_or_else(|e| {
-                panic!("cannot run {BINARY} ({e}); install prometheus (make deps-test)")
-            });
-        Prometheus { child }
-    }
-
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Prometheus {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
-fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
+fn start_prometheus(port: u16, dir: &Path, target: &str) -> Daemon {
+    let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/integration");
+    let config = std::fs::read_to_string(templates.join("prometheus.yml"))
+        .expect("prometheus.yml template")
+        .replace("NOC_TEST_TARGET", target);
+    std::fs::write(dir.join("prometheus.yml"), config).unwrap();
+    std::fs::copy(
+        templates.join("prometheus-rules.yml"),
+        dir.join("prometheus-rules.yml"),
+    )
+    .unwrap();
+    let mut command = Command::new(BINARY);
+    command
+        .arg(format!(
+            "--config.file={}",
+            dir.join("prometheus.yml").display()
+        ))
+        .arg(format!(
+            "--storage.tsdb.path={}",
+            dir.join("tsdb").display()
+        ))
+        .arg(format!("--web.listen-address=127.0.0.1:{port}"));
+    Daemon::spawn(command, &dir.join("prometheus.log"), "prometheus")
 }
 
 /// Serves `noc_test_up` in the text exposition format; the test sets its value.
@@ -87,33 +61,6 @@ async fn serve_metric(value: Arc<AtomicU8>) -> String {
     addr.to_string()
 }
 
-/// Polls `check` until it returns `Some`, for at most `limit`.
-async fn wait_for<T, F, Fut>(what: &str, limit: Duration, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Option<T>>,
-{
-    let deadline = tokio::time::Instant::now() + limit;
-    loop {
-        if let Some(found) = check().await {
-            return found;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "gave up waiting: {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
-fn source_status(snapshot: &Snapshot) -> Option<HealthStatus> {
-    snapshot
-        .sources
-        .iter()
-        .find(|s| s.source == SOURCE)
-        .map(|s| s.status)
-}
-
 fn alert_is_active(snapshot: &Snapshot) -> bool {
     snapshot.alarms.iter().any(|a| {
         a.source == SOURCE && a.title.starts_with(ALERT) && a.status == AlarmStatus::Active
@@ -127,7 +74,7 @@ async fn alerts_from_a_real_prometheus_reach_the_console_and_clear() {
     let target = serve_metric(up.clone()).await;
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
-    let mut prometheus = Prometheus::start(port, temp.path(), &target);
+    let mut prometheus = start_prometheus(port, temp.path(), &target);
 
     let config = temp.path().join("noc.toml");
     std::fs::write(
@@ -141,7 +88,7 @@ async fn alerts_from_a_real_prometheus_reach_the_console_and_clear() {
     let hub = start(options).await.expect("hub starts");
     let console = hub.console.clone();
     let log = temp.path().join("prometheus.log");
-    let exited = |prometheus: &mut Prometheus| {
+    let exited = |prometheus: &mut Daemon| {
         if let Ok(Some(status)) = prometheus.child.try_wait() {
             let log = std::fs::read_to_string(&log).unwrap_or_default();
             panic!("Prometheus exited with {status}:\n{log}");
@@ -152,7 +99,10 @@ async fn alerts_from_a_real_prometheus_reach_the_console_and_clear() {
     wait_for("the source to be ok", Duration::from_secs(60), || {
         exited(&mut prometheus);
         let console = console.clone();
-        async move { (source_status(&console.snapshot().await) == Some(HealthStatus::Ok)).then_some(()) }
+        async move {
+            (source_status(&console.snapshot().await, SOURCE) == Some(HealthStatus::Ok))
+                .then_some(())
+        }
     })
     .await;
 
@@ -191,8 +141,9 @@ async fn alerts_from_a_real_prometheus_reach_the_console_and_clear() {
         || {
             let console = console.clone();
             async move {
-                (source_status(&console.snapshot().await) == Some(HealthStatus::Unreachable))
-                    .then_some(())
+                (source_status(&console.snapshot().await, SOURCE)
+                    == Some(HealthStatus::Unreachable))
+                .then_some(())
             }
         },
     )
