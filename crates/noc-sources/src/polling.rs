@@ -135,19 +135,25 @@ pub struct Observed {
     pub unmapped: BTreeSet<String>,
 }
 
-/// How one polled source is run.
-pub struct PollSettings {
-    pub name: String,
-    /// The `kind` of the health reports.
-    pub kind: &'static str,
-    pub interval: Duration,
-    pub timeout: Duration,
+impl Observed {
+    /// Adds an alert as the source words it. An alert without a severity is common
+    /// (a watchdog); only a severity word we cannot place is worth a health warning.
+    pub fn record(&mut self, alarm: AlarmSignal, severity_word: Option<&str>) {
+        if alarm.severity == noc_model::Severity::Unknown {
+            if let Some(word) = severity_word {
+                self.unmapped.insert(word.to_string());
+            }
+        }
+        self.alarms.push(alarm);
+    }
 }
 
 /// Calls `poll` every interval until `shutdown` or until nobody listens, and
-/// turns what it returns into alarm and health signals.
+/// turns what it returns into alarm and health signals; `kind` names the source kind
+/// in its health reports.
 pub async fn run<F, Fut>(
-    settings: PollSettings,
+    config: PollConfig,
+    kind: &'static str,
     clock: Arc<dyn Clock>,
     out: Sender<Signal>,
     shutdown: CancellationToken,
@@ -156,17 +162,17 @@ pub async fn run<F, Fut>(
     F: FnMut(reqwest::Client, Millis) -> Fut,
     Fut: Future<Output = Result<Observed, FetchError>>,
 {
-    let mut tracker = HealthTracker::new(settings.kind);
+    let mut tracker = HealthTracker::new(kind);
     let client = match reqwest::Client::builder()
-        .timeout(settings.timeout)
-        .connect_timeout(settings.timeout)
+        .timeout(config.timeout)
+        .connect_timeout(config.timeout)
         .build()
     {
         Ok(client) => client,
         Err(err) => {
             // Only a broken TLS setup of the machine gets here; say so on the board.
             let health = tracker.update(
-                &settings.name,
+                &config.name,
                 HealthStatus::Unreachable,
                 format!("cannot create HTTP client: {err}"),
                 clock.now(),
@@ -179,7 +185,7 @@ pub async fn run<F, Fut>(
     };
     // What the last successful poll listed, to tell resolved alerts by their absence.
     let mut firing = BTreeMap::<String, AlarmSignal>::new();
-    let mut ticks = tokio::time::interval(settings.interval.max(Duration::from_millis(10)));
+    let mut ticks = tokio::time::interval(config.interval.max(Duration::from_millis(10)));
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
@@ -202,12 +208,12 @@ pub async fn run<F, Fut>(
                         HealthStatus::UnmappedSeverity,
                         format!("unknown severity word(s): {}", words.join(", ")),
                     )
-                } else if took > settings.interval / 2 {
+                } else if took > config.interval / 2 {
                     (
                         HealthStatus::Slow,
                         format!(
                             "a poll took longer than half the {} s interval",
-                            settings.interval.as_secs_f64()
+                            config.interval.as_secs_f64()
                         ),
                     )
                 } else {
@@ -220,7 +226,7 @@ pub async fn run<F, Fut>(
             // about the network, and the health report tells the board the data is old.
             Err(err) => (Vec::new(), err.status(), err.to_string()),
         };
-        if let Some(health) = tracker.update(&settings.name, status, detail, now) {
+        if let Some(health) = tracker.update(&config.name, status, detail, now) {
             if !send(&out, &shutdown, Signal::Health(health)).await {
                 return;
             }

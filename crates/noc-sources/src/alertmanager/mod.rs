@@ -8,13 +8,13 @@ mod tests;
 
 use std::sync::Arc;
 
-use noc_model::{Clock, Severity, Signal};
+use noc_model::{Clock, Signal};
 use tokio::sync::mpsc::Sender;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 pub use crate::polling::MAX_BODY_BYTES;
-use crate::polling::{self, Observed, PollConfig, PollSettings};
+use crate::polling::{self, Observed, PollConfig};
 
 /// Webhook notifications name nodes the same way as the polled alert list.
 pub(crate) use crate::polling::strip_port;
@@ -34,14 +34,9 @@ pub fn spawn(
 ) -> JoinHandle<()> {
     let url = poll::alerts_url(&config.url);
     let source = config.name.clone();
-    let settings = PollSettings {
-        name: config.name,
-        kind: KIND,
-        interval: config.interval,
-        timeout: config.timeout,
-    };
     tokio::spawn(polling::run(
-        settings,
+        config,
+        KIND,
         clock,
         out,
         shutdown,
@@ -52,15 +47,7 @@ pub fn spawn(
                 let alerts = poll::fetch(&client, &url).await?;
                 let mut observed = Observed::default();
                 for alert in &alerts {
-                    let signal = alert.to_signal(&source, now);
-                    if signal.severity == Severity::Unknown {
-                        // An alert without a severity label is common (Watchdog);
-                        // only a word we cannot place is worth a warning.
-                        if let Some(word) = alert.severity_word() {
-                            observed.unmapped.insert(word.to_string());
-                        }
-                    }
-                    observed.alarms.push(signal);
+                    observed.record(alert.to_signal(&source, now), alert.severity_word());
                 }
                 Ok(observed)
             }

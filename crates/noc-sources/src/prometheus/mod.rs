@@ -9,12 +9,12 @@ mod tests;
 
 use std::sync::Arc;
 
-use noc_model::{Clock, Severity, Signal};
+use noc_model::{Clock, Signal};
 use tokio::sync::mpsc::Sender;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use crate::polling::{self, fetch_body, FetchError, Observed, PollConfig, PollSettings};
+use crate::polling::{self, fetch_body, FetchError, Observed, PollConfig};
 
 /// The `kind` of this source's health reports.
 pub const KIND: &str = "prometheus";
@@ -33,14 +33,9 @@ pub fn spawn(
 ) -> JoinHandle<()> {
     let url = format!("{}/api/v1/alerts", config.url.trim_end_matches('/'));
     let source = config.name.clone();
-    let settings = PollSettings {
-        name: config.name,
-        kind: KIND,
-        interval: config.interval,
-        timeout: config.timeout,
-    };
     tokio::spawn(polling::run(
-        settings,
+        config,
+        KIND,
         clock,
         out,
         shutdown,
@@ -51,15 +46,10 @@ pub fn spawn(
                 let alerts = fetch(&client, &url).await?;
                 let mut observed = Observed::default();
                 for alert in &alerts {
-                    let signal = alert.to_signal(&source, now);
-                    if signal.severity == Severity::Unknown {
-                        // No severity label is common (Watchdog); only a word we
-                        // cannot place is worth a warning.
-                        if let Some(word) = polling::severity_word(&alert.labels) {
-                            observed.unmapped.insert(word.to_string());
-                        }
-                    }
-                    observed.alarms.push(signal);
+                    observed.record(
+                        alert.to_signal(&source, now),
+                        polling::severity_word(&alert.labels),
+                    );
                 }
                 Ok(observed)
             }
