@@ -333,6 +333,36 @@ async fn send(out: &Sender<Signal>, shutdown: &CancellationToken, signal: Signal
     }
 }
 
+/// An alert of the Prometheus family (Prometheus, Alertmanager, their webhooks) as a
+/// firing alarm: `alertname` and the `summary` annotation make the title, the
+/// `description` annotation the text, the `severity` label the severity, and
+/// `instance`/`host`/`node` the node. Callers add their own labels afterwards.
+pub fn labelled_alarm(
+    source: &str,
+    key: String,
+    labels: &Labels,
+    annotations: &Labels,
+    at: Millis,
+) -> AlarmSignal {
+    let non_empty = |map: &Labels, name: &str| map.get(name).filter(|s| !s.is_empty()).cloned();
+    let alertname = non_empty(labels, "alertname").unwrap_or_else(|| format!("alert {key}"));
+    let title = match non_empty(annotations, "summary") {
+        Some(summary) => format!("{alertname}: {summary}"),
+        None => alertname,
+    };
+    AlarmSignal {
+        source: source.to_string(),
+        node: node_from_labels(labels),
+        severity: noc_model::Severity::from_source_word(severity_word(labels).unwrap_or("")),
+        title,
+        text: non_empty(annotations, "description").unwrap_or_default(),
+        labels: labels.clone(),
+        at,
+        firing: true,
+        key,
+    }
+}
+
 /// The topology node of a Prometheus-style label set: `instance` (without its
 /// port), else `host`, else `node`.
 pub fn node_from_labels(labels: &Labels) -> Option<String> {

@@ -16,9 +16,6 @@ use tokio_util::sync::CancellationToken;
 pub use crate::polling::MAX_BODY_BYTES;
 use crate::polling::{self, Observed, PollConfig};
 
-/// Webhook notifications name nodes the same way as the polled alert list.
-pub(crate) use crate::polling::strip_port;
-
 /// The `kind` of this source's health reports.
 pub const KIND: &str = "alertmanager";
 

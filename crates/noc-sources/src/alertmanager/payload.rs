@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use noc_model::{AlarmSignal, Labels, Millis, Severity};
+use noc_model::{AlarmSignal, Millis};
 use serde::Deserialize;
 
-use crate::polling::{node_from_labels, severity_word};
+use crate::polling::{labelled_alarm, severity_word};
 
 /// One entry of the `gettableAlerts` array. Only the fields the console uses are
 /// read; unknown fields are ignored so newer Alertmanager versions still parse.
@@ -40,16 +40,14 @@ impl GettableAlert {
     }
 
     pub fn to_signal(&self, source: &str, at: Millis) -> AlarmSignal {
-        let alertname = self
-            .labels
-            .get("alertname")
-            .cloned()
-            .unwrap_or_else(|| format!("alert {}", self.fingerprint));
-        let title = match self.annotations.get("summary").filter(|s| !s.is_empty()) {
-            Some(summary) => format!("{alertname}: {summary}"),
-            None => alertname,
-        };
-        let mut labels: Labels = self.labels.clone();
+        let mut alarm = labelled_alarm(
+            source,
+            self.fingerprint.clone(),
+            &self.labels,
+            &self.annotations,
+            at,
+        );
+        let labels = &mut alarm.labels;
         if let Some(url) = self.generator_url.as_ref().filter(|u| !u.is_empty()) {
             labels.insert("generator_url".into(), url.clone());
         }
@@ -59,20 +57,6 @@ impl GettableAlert {
         if let Some(starts_at) = &self.starts_at {
             labels.insert("starts_at".into(), starts_at.clone());
         }
-        AlarmSignal {
-            source: source.to_string(),
-            key: self.fingerprint.clone(),
-            node: node_from_labels(&self.labels),
-            severity: Severity::from_source_word(self.severity_word().unwrap_or("")),
-            title,
-            text: self
-                .annotations
-                .get("description")
-                .cloned()
-                .unwrap_or_default(),
-            labels,
-            at,
-            firing: true,
-        }
+        alarm
     }
 }

@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use noc_model::{AlarmSignal, Labels, Millis, Severity};
+use noc_model::{AlarmSignal, Millis};
 use serde::Deserialize;
 
-use crate::polling::{node_from_labels, severity_word};
+use crate::polling::labelled_alarm;
 
 /// The API's envelope: `{"status": "success", "data": {...}}` or
 /// `{"status": "error", "errorType": ..., "error": ...}`.
@@ -82,36 +82,14 @@ impl Alert {
     }
 
     pub fn to_signal(&self, source: &str, at: Millis) -> AlarmSignal {
-        let alertname = self
-            .labels
-            .get("alertname")
-            .cloned()
-            .unwrap_or_else(|| format!("alert {}", self.key()));
-        let title = match self.annotations.get("summary").filter(|s| !s.is_empty()) {
-            Some(summary) => format!("{alertname}: {summary}"),
-            None => alertname,
-        };
-        let mut labels: Labels = self.labels.clone();
+        let mut alarm = labelled_alarm(source, self.key(), &self.labels, &self.annotations, at);
+        let labels = &mut alarm.labels;
         // Pending alerts keep their severity: the state label tells the operator
         // that the rule's `for` has not run out yet.
         labels.insert("prometheus_state".into(), self.state.clone());
         if let Some(active_at) = self.active_at.as_ref().filter(|s| !s.is_empty()) {
             labels.insert("active_at".into(), active_at.clone());
         }
-        AlarmSignal {
-            source: source.to_string(),
-            key: self.key(),
-            node: node_from_labels(&self.labels),
-            severity: Severity::from_source_word(severity_word(&self.labels).unwrap_or("")),
-            title,
-            text: self
-                .annotations
-                .get("description")
-                .cloned()
-                .unwrap_or_default(),
-            labels,
-            at,
-            firing: true,
-        }
+        alarm
     }
 }

@@ -4,11 +4,11 @@
 
 use std::collections::BTreeMap;
 
-use noc_model::{AlarmSignal, Labels, Millis, Severity};
+use noc_model::{AlarmSignal, Millis};
 use serde::Deserialize;
 
 use super::{is_firing, WebhookError, WebhookFormat};
-use crate::alertmanager::strip_port;
+use crate::polling::labelled_alarm;
 
 /// Only what the console uses is read; unknown fields are ignored so newer
 /// senders still parse.
@@ -85,24 +85,13 @@ impl NotificationAlert {
                 .join(","),
             _ => return Err("has neither a fingerprint nor labels to identify it".into()),
         };
-        let alertname = self
-            .labels
-            .get("alertname")
-            .filter(|s| !s.is_empty())
-            .cloned()
-            .unwrap_or_else(|| format!("alert {key}"));
-        let title = match self.annotations.get("summary").filter(|s| !s.is_empty()) {
-            Some(summary) => format!("{alertname}: {summary}"),
-            None => alertname,
-        };
-        let text = self
-            .annotations
-            .get("description")
-            .filter(|s| !s.is_empty())
-            .or(self.value_string.as_ref())
-            .cloned()
-            .unwrap_or_default();
-        let mut labels: Labels = self.labels.clone();
+        let mut alarm = labelled_alarm(source, key, &self.labels, &self.annotations, at);
+        alarm.firing = firing;
+        if alarm.text.is_empty() {
+            // Grafana puts the evaluated values where a description would be.
+            alarm.text = self.value_string.clone().unwrap_or_default();
+        }
+        let labels = &mut alarm.labels;
         for (name, value) in [
             ("generator_url", &self.generator_url),
             ("dashboard_url", &self.dashboard_url),
@@ -123,31 +112,6 @@ impl NotificationAlert {
             labels.insert("values".into(), values.to_string());
         }
         labels.insert("webhook_format".into(), format.as_str().into());
-        Ok(AlarmSignal {
-            source: source.to_string(),
-            key,
-            node: self.node(),
-            severity: Severity::from_source_word(
-                self.labels
-                    .get("severity")
-                    .map(String::as_str)
-                    .unwrap_or(""),
-            ),
-            title,
-            text,
-            labels,
-            at,
-            firing,
-        })
-    }
-
-    /// The topology node: Prometheus' `instance` (without its port), else `host`, else `node`.
-    fn node(&self) -> Option<String> {
-        if let Some(instance) = self.labels.get("instance").filter(|s| !s.is_empty()) {
-            return Some(strip_port(instance).to_string());
-        }
-        ["host", "node"]
-            .iter()
-            .find_map(|key| self.labels.get(*key).filter(|s| !s.is_empty()).cloned())
+        Ok(alarm)
     }
 }
