@@ -103,6 +103,8 @@ impl Engine {
                     self.emit(&mut out, now, source_actor("topology"), body);
                 }
             }
+            // Readings and signs of life are kept by the hub, not decided on here.
+            Signal::Kpi(_) | Signal::Alive { .. } => {}
         }
         out
     }

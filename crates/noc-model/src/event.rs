@@ -1,7 +1,10 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::{Alarm, AlarmId, IncidentId, Layer, Millis, Severity, SourceHealth, Topology};
+use crate::{
+    Alarm, AlarmId, IncidentId, Layer, Matcher, Millis, Severity, SourceDefinition, SourceHealth,
+    Topology,
+};
 
 /// Position in the event log; strictly increasing and without gaps.
 pub type Seq = i64;
@@ -109,6 +112,41 @@ pub enum EventBody {
     TopologyLoaded {
         topology: Topology,
     },
+    /// A source added or changed from the Sources page (the secret only by reference).
+    SourceDefined {
+        definition: SourceDefinition,
+    },
+    SourceRemoved {
+        name: String,
+    },
+    /// A silence created in an Alertmanager from the console, confirmed by reading it back.
+    SilenceCreated {
+        source: String,
+        silence_id: String,
+        matchers: Vec<Matcher>,
+        #[ts(type = "number")]
+        ends_at: Millis,
+        comment: String,
+        /// The incident whose alarm was silenced, for its timeline.
+        #[ts(type = "number | null")]
+        incident: Option<IncidentId>,
+    },
+    SilenceExpired {
+        source: String,
+        silence_id: String,
+        #[ts(type = "number | null")]
+        incident: Option<IncidentId>,
+    },
+    /// The alarm was acknowledged in its source system (e.g. Zabbix `event.acknowledge`),
+    /// confirmed by reading it back.
+    AlarmAcknowledgedAtSource {
+        #[ts(type = "number")]
+        alarm: AlarmId,
+        source: String,
+        message: String,
+        #[ts(type = "number | null")]
+        incident: Option<IncidentId>,
+    },
 }
 
 impl EventBody {
@@ -125,6 +163,11 @@ impl EventBody {
             EventBody::IncidentResolved { .. } => "incident_resolved",
             EventBody::SourceHealthChanged { .. } => "source_health_changed",
             EventBody::TopologyLoaded { .. } => "topology_loaded",
+            EventBody::SourceDefined { .. } => "source_defined",
+            EventBody::SourceRemoved { .. } => "source_removed",
+            EventBody::SilenceCreated { .. } => "silence_created",
+            EventBody::SilenceExpired { .. } => "silence_expired",
+            EventBody::AlarmAcknowledgedAtSource { .. } => "alarm_acknowledged_at_source",
         }
     }
 
@@ -141,6 +184,20 @@ impl EventBody {
             | EventBody::IncidentResolved { incident } => format!("incident:{incident}"),
             EventBody::SourceHealthChanged { health } => format!("source:{}", health.source),
             EventBody::TopologyLoaded { .. } => "topology".to_string(),
+            EventBody::SourceDefined { definition } => format!("source:{}", definition.name),
+            EventBody::SourceRemoved { name } => format!("source:{name}"),
+            EventBody::SilenceCreated {
+                source, incident, ..
+            }
+            | EventBody::SilenceExpired {
+                source, incident, ..
+            }
+            | EventBody::AlarmAcknowledgedAtSource {
+                source, incident, ..
+            } => match incident {
+                Some(id) => format!("incident:{id}"),
+                None => format!("source:{source}"),
+            },
         }
     }
 }

@@ -9,9 +9,12 @@ mod clock;
 mod command;
 mod event;
 mod incident;
+mod probe;
 mod severity;
 mod signal;
+mod silence;
 mod source;
+mod source_def;
 mod state;
 mod topology;
 
@@ -20,9 +23,16 @@ pub use clock::{Clock, ManualClock, Millis};
 pub use command::{Command, CommandError};
 pub use event::{Event, EventBody, NewEvent, Seq};
 pub use incident::{incident_title, Incident, IncidentId, IncidentStatus, Mark};
+pub use probe::{
+    BlackboxProbe, DnsProbe, HttpProbe, IcmpProbe, ProbeResult, ProbeTimings, TcpProbe,
+};
 pub use severity::Severity;
 pub use signal::{AlarmSignal, Signal};
+pub use silence::{KpiReading, Matcher, Silence};
 pub use source::{HealthStatus, SourceHealth};
+pub use source_def::{
+    CheckReport, HttpAuth, KpiQuery, SecretRef, SourceDefinition, SourceOrigin, SourceSettings,
+};
 pub use state::{Batch, Changes, Snapshot, State, RECENT_RESOLVED_KEPT};
 pub use topology::{Layer, Node, NodeKind, Relation, RelationKind, Topology};
 
@@ -46,6 +56,23 @@ pub fn typescript_bindings() -> String {
         Incident::decl(&cfg),
         HealthStatus::decl(&cfg),
         SourceHealth::decl(&cfg),
+        SecretRef::decl(&cfg),
+        HttpAuth::decl(&cfg),
+        KpiQuery::decl(&cfg),
+        HttpProbe::decl(&cfg),
+        TcpProbe::decl(&cfg),
+        DnsProbe::decl(&cfg),
+        IcmpProbe::decl(&cfg),
+        BlackboxProbe::decl(&cfg),
+        SourceSettings::decl(&cfg),
+        SourceDefinition::decl(&cfg),
+        SourceOrigin::decl(&cfg),
+        CheckReport::decl(&cfg),
+        ProbeTimings::decl(&cfg),
+        ProbeResult::decl(&cfg),
+        Matcher::decl(&cfg),
+        Silence::decl(&cfg),
+        KpiReading::decl(&cfg),
         EventBody::decl(&cfg),
         Event::decl(&cfg),
         Snapshot::decl(&cfg),

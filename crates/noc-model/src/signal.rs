@@ -6,6 +6,13 @@ pub enum Signal {
     Alarm(AlarmSignal),
     Health(SourceHealth),
     Topology(Topology),
+    /// The latest value of a KPI query; kept in memory, not in the log.
+    Kpi(crate::KpiReading),
+    /// A source's task is alive and has just polled (successfully or not); silence
+    /// beyond a few intervals means the source is stale.
+    Alive {
+        source: String,
+    },
 }
 
 /// One observation of an alarm by a source: firing, or resolved.

@@ -10,6 +10,8 @@ use crate::Millis;
 pub enum HealthStatus {
     Ok,
     Slow,
+    /// Data still comes, but from fewer members than configured (one of an HA pair).
+    Degraded,
     Stale,
     Unreachable,
     AuthFailed,

@@ -5,7 +5,7 @@ use ts_rs::TS;
 
 use crate::{
     Alarm, AlarmId, AlarmStatus, Event, EventBody, Incident, IncidentId, IncidentStatus, Mark, Seq,
-    Severity, SourceHealth, Topology,
+    Severity, SourceDefinition, SourceHealth, Topology,
 };
 
 /// How many resolved incidents the live state keeps for the board; older ones live
@@ -20,6 +20,8 @@ pub struct State {
     pub alarms: BTreeMap<AlarmId, Alarm>,
     pub incidents: BTreeMap<IncidentId, Incident>,
     pub sources: BTreeMap<String, SourceHealth>,
+    /// Sources defined from the Sources page (file-configured ones are not in the log).
+    pub definitions: BTreeMap<String, SourceDefinition>,
     pub topology: Topology,
     /// Ids are never reused, even after an entity leaves the live state.
     pub last_alarm_id: AlarmId,
@@ -38,6 +40,8 @@ pub struct Changes {
     pub removed_alarms: Vec<AlarmId>,
     #[ts(type = "Array<number>")]
     pub removed_incidents: Vec<IncidentId>,
+    /// Sources no longer watched (removed or disabled): their health leaves the strip.
+    pub removed_sources: Vec<String>,
     pub topology_changed: bool,
 }
 
@@ -48,6 +52,7 @@ impl Changes {
             && self.sources.is_empty()
             && self.removed_alarms.is_empty()
             && self.removed_incidents.is_empty()
+            && self.removed_sources.is_empty()
             && !self.topology_changed
     }
 
@@ -59,6 +64,10 @@ impl Changes {
         for id in later.removed_alarms {
             self.alarms.retain(|a| a.id != id);
             self.removed_alarms.push(id);
+        }
+        for name in later.removed_sources {
+            self.sources.retain(|s| s.source != name);
+            self.removed_sources.push(name);
         }
         for id in later.removed_incidents {
             self.incidents.retain(|i| i.id != id);
@@ -217,6 +226,20 @@ impl State {
                 self.topology = topology.clone();
                 changes.topology_changed = true;
             }
+            EventBody::SourceDefined { definition } => {
+                self.definitions
+                    .insert(definition.name.clone(), definition.clone());
+            }
+            EventBody::SourceRemoved { name } => {
+                self.definitions.remove(name);
+                if self.sources.remove(name).is_some() {
+                    changes.removed_sources.push(name.clone());
+                }
+            }
+            // Records of operator actions in other systems: they change nothing here.
+            EventBody::SilenceCreated { .. }
+            | EventBody::SilenceExpired { .. }
+            | EventBody::AlarmAcknowledgedAtSource { .. } => {}
         }
         changes
     }

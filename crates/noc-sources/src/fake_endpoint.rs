@@ -99,7 +99,7 @@ impl Running {
             match self.next().await {
                 Signal::Health(health) => return health,
                 Signal::Alarm(alarm) => alarms.push(alarm),
-                Signal::Topology(_) => {}
+                _ => {}
             }
         }
     }

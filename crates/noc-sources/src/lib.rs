@@ -8,7 +8,12 @@ pub mod demo;
 mod fake_endpoint;
 mod polling;
 pub mod prometheus;
+mod source;
 pub mod webhook;
 
 pub use clock::SystemClock;
 pub use polling::PollConfig;
+pub use source::{
+    check, expected_interval, poll_config, spawn, validate, CheckOutcome, Secret, SourceContext,
+    SourceError,
+};

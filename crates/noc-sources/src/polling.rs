@@ -12,8 +12,6 @@ use thiserror::Error;
 use tokio::sync::mpsc::Sender;
 use tokio_util::sync::CancellationToken;
 
-/// A larger answer is not an alert list we can show; stop reading rather than
-/// let a misbehaving endpoint fill the hub's memory.
 /// A polled source: its name on the board (part of every alarm's fingerprint), the
 /// base URL of the system it reads, and how often and how patiently it asks.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,6 +36,8 @@ impl PollConfig {
     }
 }
 
+/// A larger answer is not an alert list we can show; stop reading rather than
+/// let a misbehaving endpoint fill the hub's memory.
 pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
 
 /// Why one poll failed, sorted into the health status the operator sees.

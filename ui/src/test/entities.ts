@@ -58,6 +58,7 @@ export function batch(first: number, last: number, changes: Partial<Changes> = {
       sources: [],
       removed_alarms: [],
       removed_incidents: [],
+      removed_sources: [],
       topology_changed: false,
       ...changes,
     },

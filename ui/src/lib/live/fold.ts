@@ -44,6 +44,7 @@ export function applyBatch(live: LiveData, batch: Batch): Outcome {
   for (const source of changes.sources) live.sources.set(source.source, source);
   for (const id of changes.removed_alarms) live.alarms.delete(id);
   for (const id of changes.removed_incidents) live.incidents.delete(id);
+  for (const name of changes.removed_sources) live.sources.delete(name);
   live.seq = batch.last_seq;
   return {
     kind: 'applied',
