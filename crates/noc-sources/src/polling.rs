@@ -80,16 +80,23 @@ pub async fn fetch_body(
     url: &str,
     product: &'static str,
 ) -> Result<(reqwest::StatusCode, Vec<u8>), FetchError> {
+    let request = client
+        .get(url)
+        .header(reqwest::header::ACCEPT, "application/json");
+    send_bounded(request, product).await
+}
+
+/// Sends `request` and reads the answer as [`fetch_body`] does, for sources that
+/// need another method or headers (Zabbix' JSON-RPC is a POST).
+pub async fn send_bounded(
+    request: reqwest::RequestBuilder,
+    product: &'static str,
+) -> Result<(reqwest::StatusCode, Vec<u8>), FetchError> {
     let unreachable = |e: reqwest::Error| FetchError::Unreachable {
         product,
         cause: error_chain(&e),
     };
-    let mut response = client
-        .get(url)
-        .header(reqwest::header::ACCEPT, "application/json")
-        .send()
-        .await
-        .map_err(unreachable)?;
+    let mut response = request.send().await.map_err(unreachable)?;
     let status = response.status();
     if status == reqwest::StatusCode::UNAUTHORIZED || status == reqwest::StatusCode::FORBIDDEN {
         return Err(FetchError::AuthFailed {
