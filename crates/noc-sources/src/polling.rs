@@ -51,6 +51,13 @@ pub enum FetchError {
     },
     #[error("{product} refused access (HTTP {code})")]
     AuthFailed { product: &'static str, code: u16 },
+    /// Refused credentials, in the source's own words (Zabbix answers HTTP 200 with
+    /// an error object, so there is no status code to show).
+    #[error("{product} refused the credentials: {message}")]
+    CredentialsRefused {
+        product: &'static str,
+        message: String,
+    },
     #[error("{product} answered HTTP {code}")]
     HttpStatus { product: &'static str, code: u16 },
     #[error("answer larger than {} MB", MAX_BODY_BYTES / (1024 * 1024))]
@@ -64,7 +71,9 @@ impl FetchError {
     pub fn status(&self) -> HealthStatus {
         match self {
             FetchError::Unreachable { .. } => HealthStatus::Unreachable,
-            FetchError::AuthFailed { .. } => HealthStatus::AuthFailed,
+            FetchError::AuthFailed { .. } | FetchError::CredentialsRefused { .. } => {
+                HealthStatus::AuthFailed
+            }
             FetchError::HttpStatus { .. } | FetchError::TooLarge | FetchError::BadPayload(_) => {
                 HealthStatus::BadPayload
             }
