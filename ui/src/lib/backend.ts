@@ -1,4 +1,16 @@
-import type { Batch, Event, Incident, Snapshot, Topology } from './model';
+import type {
+  Batch,
+  CheckReport,
+  Event,
+  Incident,
+  Matcher,
+  Silence,
+  Snapshot,
+  SourceDefinition,
+  SourceHealth,
+  SourceOrigin,
+  Topology,
+} from './model';
 
 /** `GET /api/info`. */
 export interface HubInfo {
@@ -63,7 +75,18 @@ export function setOperatorName(name: string): void {
   else localStorage.setItem(OPERATOR_KEY, trimmed);
 }
 
-async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+async function call<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  return (await request(method, path, body)).json() as Promise<T>;
+}
+
+/** For answers without a body (`204 No Content`). */
+async function callForNothing(method: Method, path: string, body?: unknown): Promise<void> {
+  await request(method, path, body);
+}
+
+async function request(method: Method, path: string, body?: unknown): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   const bearer = token();
   if (bearer !== null) headers['Authorization'] = `Bearer ${bearer}`;
@@ -77,7 +100,7 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pr
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!response.ok) throw await errorOf(response);
-  return (await response.json()) as T;
+  return response;
 }
 
 export function encodeHeaderValue(value: string): string {
@@ -109,6 +132,52 @@ export const acknowledge = (incident: number): Promise<Incident> =>
 
 export const addComment = (incident: number, text: string): Promise<Incident> =>
   call('POST', `/api/incidents/${incident}/comments`, { text });
+
+// Sources, silences and acknowledgement at the source.
+
+/** `GET /api/sources`: a source's definition (secrets as references only), where it is defined, how it is doing. */
+export interface SourceView {
+  definition: SourceDefinition;
+  origin: SourceOrigin;
+  health: SourceHealth | null;
+}
+
+export interface SilenceRequest {
+  matchers: Matcher[];
+  duration_minutes: number;
+  comment: string;
+  /** The alarm being silenced, so that its incident's timeline records the silence. */
+  alarm?: number;
+}
+
+/** A typed-in secret travels beside the definition, and only when there is one. */
+function sourceRequest(definition: SourceDefinition, secret: string | null): { definition: SourceDefinition; secret?: string } {
+  return secret === null ? { definition } : { definition, secret };
+}
+
+const sourcePath = (name: string) => `/api/sources/${encodeURIComponent(name)}`;
+
+export const getSources = (): Promise<SourceView[]> => call('GET', '/api/sources');
+
+export const createSource = (definition: SourceDefinition, secret: string | null): Promise<SourceView> =>
+  call('POST', '/api/sources', sourceRequest(definition, secret));
+
+export const updateSource = (definition: SourceDefinition, secret: string | null): Promise<SourceView> =>
+  call('PUT', sourcePath(definition.name), sourceRequest(definition, secret));
+
+export const deleteSource = (name: string): Promise<void> => callForNothing('DELETE', sourcePath(name));
+
+/** One real attempt with what the form holds, before saving. */
+export const testSource = (definition: SourceDefinition, secret: string | null): Promise<CheckReport> =>
+  call('POST', '/api/sources/test', sourceRequest(definition, secret));
+
+export const testSavedSource = (name: string): Promise<CheckReport> => call('POST', `${sourcePath(name)}/test`);
+
+export const createSilence = (source: string, request: SilenceRequest): Promise<Silence> =>
+  call('POST', `${sourcePath(source)}/silences`, request);
+
+export const acknowledgeAtSource = (alarm: number, message: string): Promise<void> =>
+  callForNothing('POST', `/api/alarms/${alarm}/acknowledge-at-source`, { message });
 
 /** The stream's address on the page's own origin, `ws:` or `wss:` to match it. */
 export function streamUrl(page: { protocol: string; host: string }, after: number | null, bearer: string | null): string {

@@ -1,0 +1,74 @@
+import type { Matcher } from '../lib/model';
+import type { MessageKey } from '../lib/i18n/en';
+import type { SilenceRequest } from '../lib/backend';
+import { isRegex } from './form';
+
+/**
+ * Labels the console adds to an Alertmanager alarm about the alert (its link, state and
+ * start): they are not alert labels, so a silence matching on them would match nothing.
+ */
+const ADDED_LABELS = new Set(['generator_url', 'alertmanager_state', 'starts_at']);
+
+/** One exact matcher per alert label, in name order. */
+export function matchersFromLabels(labels: Record<string, string>): Matcher[] {
+  return Object.keys(labels)
+    .filter((name) => !ADDED_LABELS.has(name))
+    .sort()
+    .map((name) => ({ name, value: labels[name] ?? '', is_regex: false, is_equal: true }));
+}
+
+/** Preset lengths in minutes; `custom` takes the minutes typed. */
+export const DURATIONS = [60, 240, 1440, 'custom'] as const;
+export type DurationChoice = (typeof DURATIONS)[number];
+
+/** Thirty days: longer silences hide problems instead of bridging maintenance. */
+export const MAX_MINUTES = 43_200;
+
+export interface SilenceForm {
+  matchers: Matcher[];
+  duration: DurationChoice;
+  customMinutes: string;
+  comment: string;
+}
+
+export interface SilenceProblem {
+  field: string;
+  message: MessageKey;
+}
+
+const LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The request the hub takes, or what is wrong with the form. */
+export function readSilence(
+  form: SilenceForm,
+  alarm: number,
+): { ok: true; request: SilenceRequest } | { ok: false; problems: SilenceProblem[] } {
+  const problems: SilenceProblem[] = [];
+  const matchers = form.matchers.map((m) => ({ ...m, name: m.name.trim() }));
+  matchers.forEach((m, i) => {
+    if (!LABEL_NAME.test(m.name)) problems.push({ field: `matchers.${i}.name`, message: 'silence.error.labelName' });
+    if (m.is_regex && !isRegex(m.value)) problems.push({ field: `matchers.${i}.value`, message: 'sourceForm.error.regex' });
+  });
+  // Alertmanager refuses a silence whose matchers all match an absent (empty) label.
+  if (!matchers.some((m) => m.is_equal && !matchesEmpty(m))) {
+    problems.push({ field: 'matchers', message: 'silence.error.noMatcher' });
+  }
+  let minutes: number;
+  if (form.duration === 'custom') {
+    const typed = form.customMinutes.trim();
+    minutes = Number(typed);
+    if (!/^\d+$/.test(typed) || minutes < 1 || minutes > MAX_MINUTES) {
+      problems.push({ field: 'customMinutes', message: 'silence.error.minutes' });
+    }
+  } else {
+    minutes = form.duration;
+  }
+  const comment = form.comment.trim();
+  if (comment === '') problems.push({ field: 'comment', message: 'sourceForm.error.required' });
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, request: { matchers, duration_minutes: minutes, comment, alarm } };
+}
+
+function matchesEmpty(m: Matcher): boolean {
+  return m.is_regex ? isRegex(m.value) && new RegExp(`^(?:${m.value})$`).test('') : m.value === '';
+}
