@@ -104,6 +104,10 @@ export const en = {
   'event.silence_expired': 'Silence expired',
   'event.alarm_acknowledged_at_source': 'Acknowledged in source',
 
+  'nav.label': 'Pages',
+  'nav.board': 'Fault board',
+  'nav.sources': 'Sources',
+
   'sourcesPage.title': 'Sources',
   'sourcesPage.count': '{count} sources',
   'sourcesPage.add': 'Add source',

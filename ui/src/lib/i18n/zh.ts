@@ -106,6 +106,10 @@ export const zh: Record<MessageKey, string> = {
   'event.silence_expired': '静默已解除',
   'event.alarm_acknowledged_at_source': '已在源系统确认',
 
+  'nav.label': '页面',
+  'nav.board': '故障看板',
+  'nav.sources': '数据源',
+
   'sourcesPage.title': '数据源',
   'sourcesPage.count': '{count} 个数据源',
   'sourcesPage.add': '添加数据源',

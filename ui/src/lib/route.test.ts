@@ -1,0 +1,13 @@
+import { describe, expect, it } from 'vitest';
+import { pageOf } from './route';
+
+describe('page from the address', () => {
+  it('reads #/name and falls back to the board', () => {
+    expect(pageOf('#/sources')).toBe('sources');
+    expect(pageOf('#sources')).toBe('sources');
+    expect(pageOf('#/board')).toBe('board');
+    expect(pageOf('')).toBe('board');
+    expect(pageOf('#/nowhere')).toBe('board');
+    expect(pageOf('#/sources/extra')).toBe('board');
+  });
+});

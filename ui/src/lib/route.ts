@@ -1,0 +1,9 @@
+/** The console's pages, addressed as `#/name` so that the hub serves one document for all. */
+export const PAGES = ['board', 'sources'] as const;
+export type Page = (typeof PAGES)[number];
+
+/** An unknown or empty address shows the board, the screen a wall opens on. */
+export function pageOf(hash: string): Page {
+  const name = hash.replace(/^#\/?/, '');
+  return PAGES.find((page) => page === name) ?? 'board';
+}
