@@ -6,12 +6,14 @@
 //! pool of read-only connections, which WAL lets run alongside the writer.
 
 mod error;
+pub mod probe_history;
 mod replay;
 mod store;
 mod tables;
 mod writer;
 
 pub use error::StoreError;
+pub use probe_history::ProbeHistory;
 pub use store::{Store, StoreConfig};
 pub use tables::ProjectionRows;
 
