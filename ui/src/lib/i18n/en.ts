@@ -109,7 +109,7 @@ export const en = {
   'nav.sources': 'Sources',
 
   'sourcesPage.title': 'Sources',
-  'sourcesPage.count': '{count} sources',
+  'sourcesPage.count': '{count} defined',
   'sourcesPage.add': 'Add source',
   'sourcesPage.loading': 'Loading sources…',
   'sourcesPage.loadFailed': 'Could not load the sources: {message}',

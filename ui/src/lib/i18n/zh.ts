@@ -111,7 +111,7 @@ export const zh: Record<MessageKey, string> = {
   'nav.sources': '数据源',
 
   'sourcesPage.title': '数据源',
-  'sourcesPage.count': '{count} 个数据源',
+  'sourcesPage.count': '共 {count} 个',
   'sourcesPage.add': '添加数据源',
   'sourcesPage.loading': '正在加载数据源…',
   'sourcesPage.loadFailed': '无法加载数据源：{message}',
