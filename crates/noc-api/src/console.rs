@@ -1,10 +1,11 @@
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use noc_engine::{Engine, EngineConfig};
 use noc_model::{
-    Batch, Clock, Command, Event, Incident, IncidentId, Millis, Seq, Signal, Snapshot, Topology,
+    Batch, Clock, Command, Event, Incident, IncidentId, KpiReading, Millis, Seq, Signal, Snapshot,
+    Topology,
 };
 use noc_store::Store;
 use serde::Serialize;
@@ -12,6 +13,8 @@ use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
 use crate::ingest::{Ingest, Input};
+use crate::liveness::Liveness;
+use crate::sources::Sources;
 use crate::{ApiError, Follow};
 
 /// How many committed batches the hub keeps to let reconnecting clients catch up
@@ -54,6 +57,8 @@ pub(crate) struct Shared {
     published_seq: AtomicI64,
     pub stream_clients: AtomicUsize,
     store_error: Mutex<Option<String>>,
+    liveness: Mutex<Liveness>,
+    kpis: Mutex<BTreeMap<(String, String), KpiReading>>,
 }
 
 impl Shared {
@@ -82,6 +87,18 @@ impl Shared {
         Some((after, recent.iter().skip(start).cloned().collect()))
     }
 
+    pub fn liveness(&self) -> std::sync::MutexGuard<'_, Liveness> {
+        self.liveness.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn keep_kpi(&self, reading: KpiReading) {
+        let key = (reading.source.clone(), reading.name.clone());
+        self.kpis
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, reading);
+    }
+
     pub fn set_store_error(&self, error: Option<String>) {
         *self.store_error.lock().unwrap_or_else(|e| e.into_inner()) = error;
     }
@@ -90,11 +107,13 @@ impl Shared {
 /// The hub's use cases. Cheap to clone; every transport holds one.
 #[derive(Clone)]
 pub struct Console {
-    shared: Arc<Shared>,
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) sources: Arc<Sources>,
+    pub(crate) clock: Arc<dyn Clock>,
     inputs: mpsc::Sender<Input>,
     started_at: Millis,
     demo: bool,
-    shutdown: CancellationToken,
+    pub(crate) shutdown: CancellationToken,
 }
 
 impl Console {
@@ -115,19 +134,24 @@ impl Console {
             recent: Mutex::new(VecDeque::new()),
             stream_clients: AtomicUsize::new(0),
             store_error: Mutex::new(None),
+            liveness: Mutex::new(Liveness::default()),
+            kpis: Mutex::new(BTreeMap::new()),
         });
         let started_at = clock.now();
         let ingest = Ingest {
             engine,
             config: settings.engine.clone(),
             shared: shared.clone(),
-            clock,
+            clock: clock.clone(),
             inputs: rx,
             shutdown: shutdown.clone(),
+            recorded: Vec::new(),
         };
         tokio::spawn(ingest.run());
         Console {
             shared,
+            sources: Arc::new(Sources::new()),
+            clock,
             inputs,
             started_at,
             demo: settings.demo,
@@ -166,6 +190,17 @@ impl Console {
                 .unwrap_or_else(|e| e.into_inner())
                 .clone(),
         }
+    }
+
+    /// The latest value of every KPI query, by source and name.
+    pub fn kpis(&self) -> Vec<KpiReading> {
+        self.shared
+            .kpis
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .cloned()
+            .collect()
     }
 
     pub async fn snapshot(&self) -> Snapshot {
@@ -261,6 +296,20 @@ impl Console {
     /// Committed batches as they happen (for in-process shells: tray, notifications).
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<Batch>> {
         self.shared.feed.subscribe()
+    }
+
+    /// Records an operator action that was carried out elsewhere (in a source system)
+    /// or checked by the caller; returns its place in the log once committed.
+    pub async fn record(&self, body: noc_model::EventBody, actor: &str) -> Result<Seq, ApiError> {
+        let (reply, answer) = oneshot::channel();
+        let input = Input::Record {
+            body,
+            actor: actor.to_string(),
+            reply,
+        };
+        let stopped = || ApiError::unavailable("the hub is shutting down");
+        self.inputs.send(input).await.map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
     }
 
     async fn command(&self, command: Command, actor: &str) -> Result<Incident, ApiError> {

@@ -23,6 +23,12 @@ pub(crate) enum Input {
         actor: String,
         reply: Reply,
     },
+    /// An already-checked operator action, recorded as it is.
+    Record {
+        body: noc_model::EventBody,
+        actor: String,
+        reply: RecordReply,
+    },
 }
 
 /// The single loop through which every change reaches the log.
@@ -33,7 +39,11 @@ pub(crate) struct Ingest {
     pub clock: Arc<dyn Clock>,
     pub inputs: mpsc::Receiver<Input>,
     pub shutdown: CancellationToken,
+    /// Records waiting for their commit, with the seq they were given.
+    pub recorded: Vec<(noc_model::Seq, RecordReply)>,
 }
+
+pub(crate) type RecordReply = oneshot::Sender<Result<noc_model::Seq, ApiError>>;
 
 impl Ingest {
     pub async fn run(mut self) {
@@ -48,7 +58,12 @@ impl Ingest {
                     None => break,
                 },
                 _ = tick.tick() => {
-                    let events = self.engine.on_tick(self.clock.now());
+                    let now = self.clock.now();
+                    let mut events = self.engine.on_tick(now);
+                    let overdue = self.shared.liveness().overdue(now, self.engine.state());
+                    for health in overdue {
+                        events.extend(self.engine.on_signal(Signal::Health(health), now));
+                    }
                     self.commit(events, Vec::new()).await;
                 }
             }
@@ -76,7 +91,7 @@ impl Ingest {
     ) {
         let now = self.clock.now();
         match input {
-            Input::Signal(signal) => events.extend(self.engine.on_signal(signal, now)),
+            Input::Signal(signal) => self.observe(signal, now, events),
             Input::Command {
                 command,
                 actor,
@@ -93,6 +108,32 @@ impl Ingest {
                     }
                 }
             }
+            Input::Record { body, actor, reply } => {
+                let new = self.engine.on_record(body, &actor, now);
+                events.extend(new);
+                self.recorded.push((self.engine.state().seq, reply));
+            }
+        }
+    }
+
+    /// Readings and signs of life are kept aside; the rest goes to the engine.
+    fn observe(&mut self, signal: Signal, now: noc_model::Millis, events: &mut Vec<NewEvent>) {
+        match signal {
+            Signal::Kpi(reading) => self.shared.keep_kpi(reading),
+            Signal::Alive { source } => {
+                let restored = self
+                    .shared
+                    .liveness()
+                    .alive(&source, now, self.engine.state());
+                if let Some(health) = restored {
+                    events.extend(self.engine.on_signal(Signal::Health(health), now));
+                }
+            }
+            Signal::Health(health) => {
+                self.shared.liveness().reported(&health, now);
+                events.extend(self.engine.on_signal(Signal::Health(health), now));
+            }
+            other => events.extend(self.engine.on_signal(other, now)),
         }
     }
 
@@ -109,6 +150,9 @@ impl Ingest {
                 self.shared.set_store_error(None);
                 self.shared.publish(batch);
                 self.answer(accepted);
+                for (seq, reply) in self.recorded.drain(..) {
+                    let _ = reply.send(Ok(seq));
+                }
             }
             Err(err) => {
                 tracing::error!(error = %err, "could not write to the event log");
@@ -118,6 +162,9 @@ impl Ingest {
                 let state = self.shared.store.state().await;
                 self.engine = Engine::from_state(state, self.config.clone());
                 for (_, reply) in accepted {
+                    let _ = reply.send(Err(ApiError::unavailable(err.to_string())));
+                }
+                for (_, reply) in self.recorded.drain(..) {
                     let _ = reply.send(Err(ApiError::unavailable(err.to_string())));
                 }
             }

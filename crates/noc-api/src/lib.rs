@@ -9,7 +9,12 @@ mod console;
 mod error;
 mod follow;
 mod ingest;
+mod liveness;
+mod silences;
+mod sources;
 
 pub use console::{Console, EventPage, HubInfo, HubSettings};
 pub use error::ApiError;
 pub use follow::{Follow, StreamItem};
+pub use silences::{SilenceRequest, MAX_SILENCE_MINUTES};
+pub use sources::{env_secret, EnvSecrets, SecretStore, SourceRequest, SourceView, NO_KEYRING};

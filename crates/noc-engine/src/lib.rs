@@ -122,6 +122,14 @@ impl Engine {
         Ok(out)
     }
 
+    /// An operator action the hub already carried out or checked (a source saved, a
+    /// silence created in Alertmanager): recorded as it is, with who and when.
+    pub fn on_record(&mut self, body: EventBody, actor: &str, now: Millis) -> Vec<NewEvent> {
+        let mut out = Vec::new();
+        self.emit(&mut out, now, actor.to_string(), body);
+        out
+    }
+
     /// The passing of time: timers that fire by `now`.
     pub fn on_tick(&mut self, now: Millis) -> Vec<NewEvent> {
         let mut out = Vec::new();

@@ -229,6 +229,10 @@ impl State {
             EventBody::SourceDefined { definition } => {
                 self.definitions
                     .insert(definition.name.clone(), definition.clone());
+                // A disabled source is not watched: its health leaves the strip.
+                if !definition.enabled && self.sources.remove(&definition.name).is_some() {
+                    changes.removed_sources.push(definition.name.clone());
+                }
             }
             EventBody::SourceRemoved { name } => {
                 self.definitions.remove(name);

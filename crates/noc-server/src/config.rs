@@ -3,11 +3,15 @@
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
-use std::time::Duration;
 
-use noc_sources::alertmanager::AlertmanagerConfig;
-use noc_sources::prometheus::PrometheusConfig;
+use noc_model::SourceDefinition;
 use noc_sources::webhook::WebhookFormat;
+
+mod sources;
+pub use sources::{
+    AlertmanagerSection, BlackboxProbeSection, DnsProbeSection, HttpProbeSection,
+    IcmpProbeSection, PrometheusSection, SourceSection, TcpProbeSection, ZabbixSection,
+};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -23,12 +27,27 @@ pub struct HubConfig {
     /// `[[alertmanager]]`: one entry per Alertmanager to poll.
     #[serde(default)]
     pub alertmanager: Vec<AlertmanagerSection>,
-    /// `[[prometheus]]`: one entry per Prometheus whose alert list to poll.
+    /// `[[prometheus]]`: one entry per Prometheus server.
     #[serde(default)]
     pub prometheus: Vec<PrometheusSection>,
+    #[serde(default)]
+    pub zabbix: Vec<ZabbixSection>,
+    #[serde(default)]
+    pub http_probe: Vec<HttpProbeSection>,
+    #[serde(default)]
+    pub tcp_probe: Vec<TcpProbeSection>,
+    #[serde(default)]
+    pub dns_probe: Vec<DnsProbeSection>,
+    #[serde(default)]
+    pub icmp_probe: Vec<IcmpProbeSection>,
+    #[serde(default)]
+    pub blackbox_probe: Vec<BlackboxProbeSection>,
     /// `[[webhook]]`: one entry per inbound webhook (`POST /hooks/{name}`).
     #[serde(default)]
     pub webhook: Vec<WebhookSection>,
+    /// Every source entry above as a checked definition (filled by `parse`).
+    #[serde(skip)]
+    pub sources: Vec<SourceDefinition>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -53,29 +72,6 @@ pub struct DemoSection {
 pub struct EngineSection {
     pub correlation_window_secs: Option<u32>,
     pub resolve_hold_secs: Option<u32>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AlertmanagerSection {
-    /// Spanned so that a bad value can be reported with its line.
-    pub name: Spanned<String>,
-    pub url: Spanned<String>,
-    pub interval_secs: Option<Spanned<u32>>,
-    pub timeout_secs: Option<Spanned<u32>>,
-}
-
-impl AlertmanagerSection {
-    pub fn source_config(&self) -> AlertmanagerConfig {
-        let mut config = AlertmanagerConfig::new(self.name.get_ref(), self.url.get_ref());
-        if let Some(secs) = &self.interval_secs {
-            config.interval = Duration::from_secs(u64::from(*secs.get_ref()));
-        }
-        if let Some(secs) = &self.timeout_secs {
-            config.timeout = Duration::from_secs(u64::from(*secs.get_ref()));
-        }
-        config
-    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -110,29 +106,6 @@ impl WebhookSection {
     }
 }
 
-/// `[[prometheus]]`: the same fields as `[[alertmanager]]`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PrometheusSection {
-    pub name: Spanned<String>,
-    pub url: Spanned<String>,
-    pub interval_secs: Option<Spanned<u32>>,
-    pub timeout_secs: Option<Spanned<u32>>,
-}
-
-impl PrometheusSection {
-    pub fn source_config(&self) -> PrometheusConfig {
-        let mut config = PrometheusConfig::new(self.name.get_ref(), self.url.get_ref());
-        if let Some(secs) = &self.interval_secs {
-            config.interval = Duration::from_secs(u64::from(*secs.get_ref()));
-        }
-        if let Some(secs) = &self.timeout_secs {
-            config.timeout = Duration::from_secs(u64::from(*secs.get_ref()));
-        }
-        config
-    }
-}
-
 impl HubConfig {
     /// Reads and checks a configuration file; the error names the file and, for a
     /// syntax or type error, the line.
@@ -151,95 +124,52 @@ impl HubConfig {
                 ));
             }
         }
-        check_polled_sources(text, &config)?;
+        let mut config = config;
+        config.sources = source_definitions(text, &config)?;
         check_webhooks(text, &config)?;
         Ok(config)
     }
 }
 
-/// The fields every polled source's entry has, for the checks they share.
-struct PolledEntry<'a> {
-    section: &'static str,
-    name: &'a Spanned<String>,
-    url: &'a Spanned<String>,
-    interval_secs: &'a Option<Spanned<u32>>,
-    timeout_secs: &'a Option<Spanned<u32>>,
-}
-
-fn check_polled_sources(text: &str, config: &HubConfig) -> Result<(), String> {
-    let alertmanagers = config.alertmanager.iter().map(|e| PolledEntry {
-        section: "alertmanager",
-        name: &e.name,
-        url: &e.url,
-        interval_secs: &e.interval_secs,
-        timeout_secs: &e.timeout_secs,
-    });
-    let prometheuses = config.prometheus.iter().map(|e| PolledEntry {
-        section: "prometheus",
-        name: &e.name,
-        url: &e.url,
-        interval_secs: &e.interval_secs,
-        timeout_secs: &e.timeout_secs,
-    });
-    check_polled(text, alertmanagers.chain(prometheuses))
-}
-
-fn check_polled<'a>(
-    text: &str,
-    entries: impl Iterator<Item = PolledEntry<'a>>,
-) -> Result<(), String> {
+/// Every source entry of the file as a checked definition, in file order per kind.
+fn source_definitions(text: &str, config: &HubConfig) -> Result<Vec<SourceDefinition>, String> {
     let at = |start: usize| text[..start.min(text.len())].matches('\n').count() + 1;
+    let entries = config
+        .alertmanager
+        .iter()
+        .map(|e| ("alertmanager", e as &dyn SourceSection))
+        .chain(config.prometheus.iter().map(|e| ("prometheus", e as _)))
+        .chain(config.zabbix.iter().map(|e| ("zabbix", e as _)))
+        .chain(config.http_probe.iter().map(|e| ("http_probe", e as _)))
+        .chain(config.tcp_probe.iter().map(|e| ("tcp_probe", e as _)))
+        .chain(config.dns_probe.iter().map(|e| ("dns_probe", e as _)))
+        .chain(config.icmp_probe.iter().map(|e| ("icmp_probe", e as _)))
+        .chain(config.blackbox_probe.iter().map(|e| ("blackbox_probe", e as _)));
     let mut names = std::collections::BTreeSet::new();
-    for entry in entries {
-        let section = entry.section;
-        let name = entry.name.get_ref().trim();
-        if name.is_empty() {
-            return Err(format!(
-                "line {}: {section}.name must not be empty",
-                at(entry.name.span().start)
-            ));
-        }
+    let mut definitions = Vec::new();
+    for (section, entry) in entries {
+        let definition =
+            sources::check(section, entry).map_err(|(pos, text)| format!("line {}: {text}", at(pos)))?;
         // The name is part of every alarm's fingerprint: two sources with one name
         // would resolve each other's alarms.
-        if !names.insert(name.to_string()) {
+        if !names.insert(definition.name.clone()) {
             return Err(format!(
-                "line {}: {section}.name \"{name}\" is used twice",
-                at(entry.name.span().start)
+                "line {}: {section}.name \"{}\" is used twice",
+                at(entry.name_at()),
+                definition.name
             ));
         }
-        let url = entry.url.get_ref();
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(format!(
-                "line {}: {section}.url must start with http:// or https://, not \"{url}\"",
-                at(entry.url.span().start)
-            ));
-        }
-        for (key, value) in [
-            ("interval_secs", entry.interval_secs),
-            ("timeout_secs", entry.timeout_secs),
-        ] {
-            if let Some(value) = value.as_ref().filter(|v| *v.get_ref() == 0) {
-                return Err(format!(
-                    "line {}: {section}.{key} must be at least 1",
-                    at(value.span().start)
-                ));
-            }
-        }
+        definitions.push(definition);
     }
-    Ok(())
+    Ok(definitions)
 }
 
 fn check_webhooks(text: &str, config: &HubConfig) -> Result<(), String> {
     let at = |start: usize| text[..start.min(text.len())].matches('\n').count() + 1;
     // Alarm fingerprints are `source/key`: a hook named like another source would
     // resolve that source's alarms.
-    let mut names: std::collections::BTreeSet<String> = config
-        .alertmanager
-        .iter()
-        .map(|entry| &entry.name)
-        .chain(config.prometheus.iter().map(|entry| &entry.name))
-        .map(|name| name.get_ref().trim().to_string())
-        .collect();
+    let mut names: std::collections::BTreeSet<String> =
+        config.sources.iter().map(|d| d.name.clone()).collect();
     for entry in &config.webhook {
         let name = entry.name.get_ref().trim();
         let line = at(entry.name.span().start);

@@ -13,7 +13,7 @@ use subtle::ConstantTimeEq;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::webhook::{self, Hooks, WebhookEndpoint};
-use crate::{assets, openapi, stream};
+use crate::{assets, openapi, sources, stream};
 
 /// The browser may load and connect only to the hub itself; source text can never
 /// run as script.
@@ -67,7 +67,7 @@ impl IntoResponse for HttpError {
     }
 }
 
-type ApiResult<T> = Result<Json<T>, HttpError>;
+pub(crate) type ApiResult<T> = Result<Json<T>, HttpError>;
 
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
@@ -80,6 +80,7 @@ pub fn router(state: AppState) -> Router {
         .route("/incidents/{id}/comments", post(comment))
         .route("/stream", get(stream::upgrade))
         .route("/openapi.json", get(openapi::document))
+        .merge(sources::routes())
         .fallback(|| async { HttpError(ApiError::not_found("not_found", "no such API endpoint")) })
         // `layer`, not `route_layer`: unknown API paths must not reveal themselves
         // to a caller without the token either.
@@ -146,7 +147,7 @@ pub(crate) fn query_token(query: Option<&str>) -> Option<&str> {
 /// says, bounded and cleaned so it cannot forge structure in logs or screens.
 /// Browsers only send Latin-1 header values, so names (e.g. Chinese ones) arrive
 /// percent-encoded.
-fn operator(headers: &HeaderMap) -> String {
+pub(crate) fn operator(headers: &HeaderMap) -> String {
     let raw = headers
         .get("x-noc-operator")
         .and_then(|v| v.to_str().ok())

@@ -6,6 +6,8 @@ mod assets;
 pub mod config;
 mod http;
 mod openapi;
+mod secrets;
+mod sources;
 mod stream;
 mod webhook;
 
@@ -113,22 +115,9 @@ pub async fn start(opts: HubOptions) -> anyhow::Result<RunningHub> {
     if let Some(demo) = opts.demo {
         noc_sources::demo::spawn(demo, clock.clone(), console.signal_sink(), shutdown.clone());
     }
-    for entry in &settings.alertmanager {
-        noc_sources::alertmanager::spawn(
-            entry.source_config(),
-            clock.clone(),
-            console.signal_sink(),
-            shutdown.clone(),
-        );
-    }
-    for entry in &settings.prometheus {
-        noc_sources::prometheus::spawn(
-            entry.source_config(),
-            clock.clone(),
-            console.signal_sink(),
-            shutdown.clone(),
-        );
-    }
+    console
+        .start_sources(settings.sources.clone(), Arc::new(secrets::HubSecrets::new()))
+        .await;
     let token = opts.token.unwrap_or_else(generate_token);
     let listener = tokio::net::TcpListener::bind((opts.bind, opts.port))
         .await

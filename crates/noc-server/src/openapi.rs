@@ -1,7 +1,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use crate::http;
+use crate::{http, sources};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -14,6 +14,14 @@ use crate::http;
         http::timeline,
         http::acknowledge,
         http::comment,
+        sources::list,
+        sources::one,
+        sources::create,
+        sources::replace,
+        sources::remove,
+        sources::test,
+        sources::test_saved,
+        sources::kpis,
     ),
     modifiers(&BearerAuth)
 )]

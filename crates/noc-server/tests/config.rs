@@ -1,3 +1,4 @@
+use noc_model::{HttpAuth, SecretRef, SourceSettings};
 use noc_server::config::HubConfig;
 
 #[test]
@@ -25,13 +26,20 @@ fn alertmanager_sources_are_read_and_checked() {
          interval_secs = 30\n\n[[alertmanager]]\nname = \"lab-am\"\nurl = \"https://am.lab\"\n",
     )
     .expect("two alertmanager entries");
-    assert_eq!(config.alertmanager.len(), 2);
-    let prod = config.alertmanager[0].source_config();
+    assert_eq!(config.sources.len(), 2);
+    let prod = &config.sources[0];
     assert_eq!(prod.name, "prod-am");
-    assert_eq!(prod.url, "http://am.example.net:9093/");
-    assert_eq!(prod.interval, std::time::Duration::from_secs(30));
-    assert_eq!(prod.timeout, std::time::Duration::from_secs(5));
-    let lab = config.alertmanager[1].source_config();
+    assert_eq!(
+        prod.settings,
+        SourceSettings::Alertmanager {
+            urls: vec!["http://am.example.net:9093/".into()],
+            auth: None
+        }
+    );
+    let poll = noc_sources::poll_config(prod, "");
+    assert_eq!(poll.interval, std::time::Duration::from_secs(30));
+    assert_eq!(poll.timeout, std::time::Duration::from_secs(5));
+    let lab = noc_sources::poll_config(&config.sources[1], "");
     assert_eq!(lab.interval, std::time::Duration::from_secs(15));
 
     let err = HubConfig::parse("[[alertmanager]]\nname = \"a\"\nurl = \"am:9093\"\n").unwrap_err();
@@ -83,7 +91,7 @@ fn uncommented_example(section: &str) -> String {
 fn the_commented_alertmanager_example_is_valid() {
     let config = HubConfig::parse(&uncommented_example("alertmanager"))
         .expect("the uncommented example must parse");
-    assert_eq!(config.alertmanager[0].source_config().name, "prod-am");
+    assert_eq!(config.sources[0].name, "prod-am");
 }
 
 #[test]
@@ -93,7 +101,7 @@ fn prometheus_sources_are_read_and_checked() {
          interval_secs = 30\ntimeout_secs = 2\n",
     )
     .expect("a prometheus entry");
-    let prod = config.prometheus[0].source_config();
+    let prod = noc_sources::poll_config(&config.sources[0], "");
     assert_eq!(prod.name, "prod-prom");
     assert_eq!(prod.interval, std::time::Duration::from_secs(30));
     assert_eq!(prod.timeout, std::time::Duration::from_secs(2));
@@ -125,5 +133,64 @@ fn prometheus_sources_are_read_and_checked() {
 fn the_commented_prometheus_example_is_valid() {
     let config = HubConfig::parse(&uncommented_example("prometheus"))
         .expect("the uncommented example must parse");
-    assert_eq!(config.prometheus[0].source_config().name, "prod-prom");
+    assert_eq!(config.sources[0].name, "prod-prom");
+}
+
+#[test]
+fn every_source_kind_is_read_with_its_secret_by_reference() {
+    let config = HubConfig::parse(
+        "[[alertmanager]]\nname = \"am-ha\"\nurls = [\"http://am1:9093\", \"http://am2:9093\"]\n\
+         user = \"noc\"\nsecret_env = \"NOC_AM_PASSWORD\"\n\n\
+         [[prometheus]]\nname = \"prom\"\nurl = \"http://prom:9090\"\ntargets = true\n\
+         [[prometheus.kpi]]\nname = \"targets up\"\nquery = \"sum(up)\"\n\n\
+         [[zabbix]]\nname = \"zbx\"\nurl = \"http://zbx/api_jsonrpc.php\"\nsecret_env = \"NOC_ZBX_TOKEN\"\n\n\
+         [[http_probe]]\nname = \"portal\"\nurl = \"https://portal.example.net/health\"\nkeyword = \"ok\"\n\n\
+         [[tcp_probe]]\nname = \"db-port\"\nhost = \"db1\"\nport = 5432\n\n\
+         [[dns_probe]]\nname = \"gslb\"\nquery = \"www.example.net\"\nresolvers = [\"10.0.0.53\", \"10.1.0.53\"]\n\n\
+         [[icmp_probe]]\nname = \"core-ping\"\nhost = \"10.0.0.1\"\n\n\
+         [[blackbox_probe]]\nname = \"portal-dc2\"\nexporter_url = \"http://probe-dc2:9115\"\nmodule = \"http_2xx\"\ntarget = \"https://portal\"\n",
+    )
+    .expect("one entry of every kind");
+    let kinds: Vec<_> = config.sources.iter().map(|d| d.settings.kind()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "alertmanager",
+            "prometheus",
+            "zabbix",
+            "http_probe",
+            "tcp_probe",
+            "dns_probe",
+            "icmp_probe",
+            "blackbox_probe"
+        ]
+    );
+    assert_eq!(
+        config.sources[0].settings,
+        SourceSettings::Alertmanager {
+            urls: vec!["http://am1:9093".into(), "http://am2:9093".into()],
+            auth: Some(HttpAuth {
+                user: Some("noc".into()),
+                secret: SecretRef::Env {
+                    name: "NOC_AM_PASSWORD".into()
+                }
+            })
+        }
+    );
+    let SourceSettings::Prometheus { kpis, targets, .. } = &config.sources[1].settings else {
+        panic!("prometheus");
+    };
+    assert!(targets);
+    assert_eq!(kpis[0].query, "sum(up)");
+
+    let err = HubConfig::parse(
+        "[[zabbix]]\nname = \"z\"\nurl = \"http://z\"\nsecret_env = \"my secret!\"\n",
+    )
+    .unwrap_err();
+    assert!(err.starts_with("line 4") && err.contains("environment variable"), "{err}");
+    let err = HubConfig::parse("[[tcp_probe]]\nname = \"t\"\nhost = \"db\"\nport = 70000\n")
+        .unwrap_err();
+    assert!(err.starts_with("line 4"), "{err}");
+    let err = HubConfig::parse("[[alertmanager]]\nname = \"a\"\n").unwrap_err();
+    assert!(err.contains("url"), "{err}");
 }
