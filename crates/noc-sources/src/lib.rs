@@ -10,6 +10,7 @@ mod polling;
 pub mod prometheus;
 mod source;
 pub mod webhook;
+pub mod zabbix;
 
 pub use clock::SystemClock;
 pub use polling::PollConfig;

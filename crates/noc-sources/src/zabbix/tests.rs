@@ -1,0 +1,483 @@
+//! The source against a fake Zabbix API that answers with recorded 6.0 and 7.0
+//! answers and checks each request as that version would, and against the things
+//! that stand in front of a broken Zabbix.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use noc_model::{
+    AlarmSignal, HealthStatus, ManualClock, SecretRef, Severity, Signal, SourceDefinition,
+    SourceHealth, SourceSettings,
+};
+use serde_json::json;
+
+use super::fake::{serve, Fixtures, Login, Raw, Shared, API_PATH, ZABBIX_60, ZABBIX_70};
+use super::rpc::{Connection, Credentials};
+use super::{acknowledge, check, spawn_polling, ZabbixError};
+use crate::fake_endpoint::{Running, TEST_INTERVAL, TEST_TIMEOUT};
+use crate::polling::PollConfig;
+use crate::Secret;
+
+const USER: &str = "noc-reader";
+const PASSWORD: &str = "pw-Zq8!never-shown";
+const TOKEN: &str = "f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f00";
+
+fn password_login() -> Login {
+    Login::Password {
+        user: USER.into(),
+        password: PASSWORD.into(),
+    }
+}
+
+fn password() -> Credentials {
+    Credentials::Password {
+        user: USER.into(),
+        password: Secret::new(PASSWORD),
+    }
+}
+
+fn token() -> Credentials {
+    Credentials::Token(Secret::new(TOKEN))
+}
+
+fn start(url: &str, credentials: Credentials, timeout: Duration) -> Running {
+    let config = PollConfig {
+        interval: TEST_INTERVAL,
+        timeout,
+        ..PollConfig::new("zbx-test", url)
+    };
+    let connection = Connection::new(url, credentials);
+    Running::start(|out, shutdown| {
+        spawn_polling(
+            config,
+            connection,
+            None,
+            Arc::new(ManualClock::new(1_000)),
+            out,
+            shutdown,
+        );
+    })
+}
+
+/// The first health report and the `alarms` alarm signals sent after it (a poll
+/// reports its health first).
+async fn first_poll(
+    url: &str,
+    credentials: Credentials,
+    timeout: Duration,
+    alarms: usize,
+) -> (SourceHealth, Vec<AlarmSignal>) {
+    let mut source = start(url, credentials, timeout);
+    let mut seen = Vec::new();
+    let health = source.health(&mut seen).await;
+    while seen.len() < alarms {
+        if let Signal::Alarm(alarm) = source.next().await {
+            seen.push(alarm);
+        }
+    }
+    (health, seen)
+}
+
+fn by_key<'a>(alarms: &'a [AlarmSignal], eventid: &str) -> &'a AlarmSignal {
+    alarms
+        .iter()
+        .find(|a| a.key == eventid)
+        .unwrap_or_else(|| panic!("no alarm for event {eventid}"))
+}
+
+fn definition(url: &str, user: Option<&str>) -> SourceDefinition {
+    SourceDefinition {
+        name: "zbx-test".into(),
+        enabled: true,
+        interval_secs: None,
+        timeout_secs: Some(5),
+        node: None,
+        settings: SourceSettings::Zabbix {
+            url: url.into(),
+            user: user.map(str::to_string),
+            secret: SecretRef::Env {
+                name: "ZABBIX_TEST_SECRET".into(),
+            },
+        },
+    }
+}
+
+async fn polls_ok(fixtures: &'static Fixtures, login: Login, credentials: Credentials) -> Shared {
+    let (url, fake) = serve(fixtures, login).await;
+    let (health, alarms) = first_poll(&url, credentials, TEST_TIMEOUT, 6).await;
+    assert_eq!(
+        health.status,
+        HealthStatus::Ok,
+        "Zabbix {}: {}",
+        fixtures.version,
+        health.detail
+    );
+    assert_eq!(health.kind, "zabbix");
+    assert_eq!(alarms.len(), 6, "one alarm per problem");
+    fake
+}
+
+#[tokio::test]
+async fn zabbix_60_with_a_password_logs_in_and_sends_the_session_in_the_body() {
+    let fake = polls_ok(&ZABBIX_60, password_login(), password()).await;
+    let calls = fake.lock().unwrap().calls.clone();
+    assert_eq!(
+        calls[..4],
+        [
+            "apiinfo.version",
+            "user.login",
+            "problem.get",
+            "trigger.get"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn zabbix_60_with_an_api_token_sends_it_in_the_body() {
+    let fake = polls_ok(&ZABBIX_60, Login::Token(TOKEN.into()), token()).await;
+    assert!(!fake.lock().unwrap().calls.contains(&"user.login".into()));
+}
+
+#[tokio::test]
+async fn zabbix_70_with_an_api_token_sends_it_as_a_bearer_header() {
+    polls_ok(&ZABBIX_70, Login::Token(TOKEN.into()), token()).await;
+}
+
+#[tokio::test]
+async fn zabbix_70_with_a_password_sends_the_session_as_a_bearer_header() {
+    let fake = polls_ok(&ZABBIX_70, password_login(), password()).await;
+    assert_eq!(fake.lock().unwrap().logins, 1);
+}
+
+#[tokio::test]
+async fn every_zabbix_severity_has_its_place_and_not_classified_is_no_warning() {
+    for fixtures in [&ZABBIX_60, &ZABBIX_70] {
+        let (url, _fake) = serve(fixtures, password_login()).await;
+        let (health, alarms) = first_poll(&url, password(), TEST_TIMEOUT, 6).await;
+        assert_eq!(health.status, HealthStatus::Ok, "{}", health.detail);
+        let severity = |eventid| by_key(&alarms, eventid).severity;
+        assert_eq!(severity("20106"), Severity::Unknown, "0 not classified");
+        assert_eq!(severity("20105"), Severity::Info, "1 information");
+        assert_eq!(severity("20103"), Severity::Warning, "2 warning");
+        assert_eq!(severity("20102"), Severity::Minor, "3 average");
+        assert_eq!(severity("20101"), Severity::Major, "4 high");
+        assert_eq!(severity("20104"), Severity::Critical, "5 disaster");
+    }
+}
+
+#[tokio::test]
+async fn a_severity_zabbix_does_not_define_shows_as_unmapped() {
+    let (url, fake) = serve(&ZABBIX_70, password_login()).await;
+    fake.lock().unwrap().problems[0]["severity"] = json!("9");
+    let (health, alarms) = first_poll(&url, password(), TEST_TIMEOUT, 6).await;
+    assert_eq!(health.status, HealthStatus::UnmappedSeverity);
+    assert!(health.detail.contains('9'), "{}", health.detail);
+    assert_eq!(by_key(&alarms, "20101").severity, Severity::Unknown);
+}
+
+#[tokio::test]
+async fn a_problem_becomes_an_alarm_on_its_host_with_the_zabbix_facts_as_labels() {
+    let (url, _fake) = serve(&ZABBIX_60, password_login()).await;
+    let (_, alarms) = first_poll(&url, password(), TEST_TIMEOUT, 6).await;
+
+    let link = by_key(&alarms, "20101");
+    assert_eq!(link.source, "zbx-test");
+    assert_eq!(link.node.as_deref(), Some("core-sw1"));
+    assert_eq!(link.title, "Interface Gi0/1 link down");
+    assert!(link.firing);
+    let label = |alarm: &AlarmSignal, name: &str| alarm.labels.get(name).cloned();
+    assert_eq!(label(link, "eventid").as_deref(), Some("20101"));
+    assert_eq!(label(link, "triggerid").as_deref(), Some("13001"));
+    assert_eq!(label(link, "host").as_deref(), Some("core-sw1"));
+    assert_eq!(label(link, "host_name").as_deref(), Some("Core switch 1"));
+    assert_eq!(label(link, "tag.interface").as_deref(), Some("Gi0/1"));
+    assert_eq!(label(link, "acknowledged").as_deref(), Some("false"));
+    assert_eq!(label(link, "suppressed").as_deref(), Some("false"));
+    assert_eq!(label(link, "maintenance").as_deref(), Some("false"));
+    let expected_url = url.replace(
+        "api_jsonrpc.php",
+        "tr_events.php?triggerid=13001&eventid=20101",
+    );
+    assert_eq!(label(link, "url"), Some(expected_url));
+
+    let disk = by_key(&alarms, "20103");
+    assert_eq!(label(disk, "tag.service").as_deref(), Some("db, backup"));
+    let cpu = by_key(&alarms, "20102");
+    assert_eq!(label(cpu, "acknowledged").as_deref(), Some("true"));
+    let agent = by_key(&alarms, "20105");
+    assert_eq!(label(agent, "suppressed").as_deref(), Some("true"));
+    let lab = by_key(&alarms, "20106");
+    assert_eq!(label(lab, "maintenance").as_deref(), Some("true"));
+}
+
+#[tokio::test]
+async fn a_problem_that_is_no_longer_open_is_resolved_under_the_same_key() {
+    let (url, fake) = serve(&ZABBIX_70, password_login()).await;
+    let mut source = start(&url, password(), TEST_TIMEOUT);
+    let open = source.alarm(|a| a.key == "20104").await;
+    fake.lock()
+        .unwrap()
+        .problems
+        .retain(|p| p["eventid"] != "20104");
+    let resolved = source.alarm(|a| !a.firing).await;
+    assert_eq!(resolved.key, open.key);
+    assert_eq!(resolved.title, open.title);
+}
+
+#[tokio::test]
+async fn a_terminated_session_is_opened_again_without_a_health_change() {
+    for fixtures in [&ZABBIX_60, &ZABBIX_70] {
+        let (url, fake) = serve(fixtures, password_login()).await;
+        let mut source = start(&url, password(), TEST_TIMEOUT);
+        let mut alarms = Vec::new();
+        assert_eq!(source.health(&mut alarms).await.status, HealthStatus::Ok);
+        {
+            let mut fake = fake.lock().unwrap();
+            fake.sessions.clear();
+            fake.problems.retain(|p| p["eventid"] != "20101");
+        }
+        let mut health_changes = Vec::new();
+        loop {
+            match source.next().await {
+                Signal::Health(health) => health_changes.push(health),
+                Signal::Alarm(alarm) if alarm.key == "20101" && !alarm.firing => break,
+                _ => {}
+            }
+        }
+        assert_eq!(
+            fake.lock().unwrap().logins,
+            2,
+            "Zabbix {}",
+            fixtures.version
+        );
+        assert!(
+            health_changes.is_empty(),
+            "re-login disturbed the board: {health_changes:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_auth_failed_in_zabbix_words_without_the_secret() {
+    let (url, _fake) = serve(&ZABBIX_60, password_login()).await;
+    let wrong = Credentials::Password {
+        user: USER.into(),
+        password: Secret::new("wrong-Zq8-secret"),
+    };
+    let (health, _) = first_poll(&url, wrong, TEST_TIMEOUT, 0).await;
+    assert_eq!(health.status, HealthStatus::AuthFailed);
+    assert!(
+        health
+            .detail
+            .contains("Incorrect user name or password or account is temporarily blocked."),
+        "{}",
+        health.detail
+    );
+    assert!(!health.detail.contains("wrong-Zq8-secret"));
+}
+
+#[tokio::test]
+async fn a_wrong_api_token_is_auth_failed() {
+    let (url, _fake) = serve(&ZABBIX_70, Login::Token(TOKEN.into())).await;
+    let wrong = Credentials::Token(Secret::new("0000-not-the-token"));
+    let (health, _) = first_poll(&url, wrong, TEST_TIMEOUT, 0).await;
+    assert_eq!(health.status, HealthStatus::AuthFailed);
+    assert!(
+        health.detail.contains("Not authorized."),
+        "{}",
+        health.detail
+    );
+    assert!(!health.detail.contains("0000-not-the-token"));
+}
+
+#[tokio::test]
+async fn zabbix_before_6_0_is_refused_by_name() {
+    let (url, fake) = serve(&ZABBIX_60, password_login()).await;
+    fake.lock().unwrap().raw = Some(Raw::body(
+        StatusCode::OK,
+        "application/json",
+        r#"{"jsonrpc":"2.0","result":"5.4.9","id":1}"#,
+    ));
+    let (health, _) = first_poll(&url, password(), TEST_TIMEOUT, 0).await;
+    assert_eq!(health.status, HealthStatus::BadPayload);
+    assert!(health.detail.contains("5.4.9"), "{}", health.detail);
+}
+
+#[tokio::test]
+async fn check_reports_the_version_and_the_open_problems() {
+    for (fixtures, version) in [(&ZABBIX_60, "6.0.14"), (&ZABBIX_70, "7.0.5")] {
+        let (url, _fake) = serve(fixtures, Login::Token(TOKEN.into())).await;
+        let outcome = check(&definition(&url, None), Some(Secret::new(TOKEN))).await;
+        assert_eq!(
+            outcome,
+            Ok(("6 problems".to_string(), Some(version.to_string())))
+        );
+    }
+}
+
+#[tokio::test]
+async fn check_without_the_secret_says_so() {
+    let (url, _fake) = serve(&ZABBIX_70, Login::Token(TOKEN.into())).await;
+    let (status, detail) = check(&definition(&url, None), None).await.unwrap_err();
+    assert_eq!(status, HealthStatus::BadPayload);
+    assert!(detail.contains("secret"), "{detail}");
+}
+
+#[tokio::test]
+async fn acknowledging_a_problem_is_confirmed_by_reading_it_back() {
+    for fixtures in [&ZABBIX_60, &ZABBIX_70] {
+        let (url, fake) = serve(fixtures, password_login()).await;
+        let def = definition(&url, Some(USER));
+        acknowledge(&def, Some(Secret::new(PASSWORD)), "20101", "[alice] on it")
+            .await
+            .unwrap_or_else(|e| panic!("Zabbix {}: {e}", fixtures.version));
+        let fake = fake.lock().unwrap();
+        let problem = fake
+            .problems
+            .iter()
+            .find(|p| p["eventid"] == "20101")
+            .unwrap();
+        assert_eq!(problem["acknowledged"], "1");
+        assert_eq!(problem["acknowledges"][0]["message"], "[alice] on it");
+        assert_eq!(
+            fake.calls[fake.calls.len() - 2..],
+            ["event.acknowledge", "event.get"]
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_acknowledgement_shows_on_the_alarm_at_the_next_poll() {
+    let (url, _fake) = serve(&ZABBIX_70, Login::Token(TOKEN.into())).await;
+    let mut source = start(&url, token(), TEST_TIMEOUT);
+    source.alarm(|a| a.key == "20101").await;
+    let def = definition(&url, None);
+    acknowledge(&def, Some(Secret::new(TOKEN)), "20101", "[bob] rebooting")
+        .await
+        .unwrap();
+    let updated = source
+        .alarm(|a| a.key == "20101" && a.labels["acknowledged"] == "true")
+        .await;
+    assert!(updated.firing);
+}
+
+#[tokio::test]
+async fn acknowledging_an_unknown_event_is_not_confirmed() {
+    let (url, _fake) = serve(&ZABBIX_60, Login::Token(TOKEN.into())).await;
+    let err = acknowledge(
+        &definition(&url, None),
+        Some(Secret::new(TOKEN)),
+        "999",
+        "x",
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(err, ZabbixError::NotConfirmed(ref id) if id == "999"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn acknowledging_with_a_wrong_password_fails_without_the_secret() {
+    let (url, _fake) = serve(&ZABBIX_60, password_login()).await;
+    let def = definition(&url, Some(USER));
+    let err = acknowledge(&def, Some(Secret::new("bad-Zq8-pw")), "20101", "x")
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), HealthStatus::AuthFailed);
+    assert!(!format!("{err} {err:?}").contains("bad-Zq8-pw"));
+}
+
+/// The health of the first poll when every answer is `raw`.
+async fn health_with(raw: Raw, timeout: Duration) -> SourceHealth {
+    let (url, fake) = serve(&ZABBIX_60, password_login()).await;
+    fake.lock().unwrap().raw = Some(raw);
+    first_poll(&url, password(), timeout, 0).await.0
+}
+
+fn assert_health(health: &SourceHealth, status: HealthStatus, words: &str) {
+    assert_eq!(health.status, status, "{}", health.detail);
+    assert!(
+        health.detail.contains(words),
+        "\"{}\" does not say \"{words}\"",
+        health.detail
+    );
+}
+
+#[tokio::test]
+async fn truncated_json_is_a_bad_payload() {
+    let raw = Raw::body(
+        StatusCode::OK,
+        "application/json",
+        r#"{"jsonrpc":"2.0","result":[{"eventid":"1""#,
+    );
+    let health = health_with(raw, TEST_TIMEOUT).await;
+    assert_health(&health, HealthStatus::BadPayload, "not JSON-RPC");
+}
+
+#[tokio::test]
+async fn a_json_rpc_error_object_is_shown_in_zabbix_words() {
+    let raw = Raw::body(
+        StatusCode::OK,
+        "application/json",
+        r#"{"jsonrpc":"2.0","error":{"code":-32500,"message":"Application error.","data":"Database error."},"id":1}"#,
+    );
+    let health = health_with(raw, TEST_TIMEOUT).await;
+    assert_health(&health, HealthStatus::BadPayload, "Database error.");
+}
+
+#[tokio::test]
+async fn a_field_of_the_wrong_type_is_named() {
+    let (url, fake) = serve(&ZABBIX_70, password_login()).await;
+    fake.lock().unwrap().problems[2]["severity"] = json!([4]);
+    let (health, _) = first_poll(&url, password(), TEST_TIMEOUT, 0).await;
+    assert_health(&health, HealthStatus::BadPayload, "[2].severity");
+}
+
+#[tokio::test]
+async fn an_answer_over_10_mb_is_refused() {
+    let mut body = br#"{"jsonrpc":"2.0","result":""#.to_vec();
+    body.resize(11 * 1024 * 1024, b'x');
+    let raw = Raw::body(StatusCode::OK, "application/json", body);
+    let health = health_with(raw, TEST_TIMEOUT).await;
+    assert_health(&health, HealthStatus::BadPayload, "larger than 10 MB");
+}
+
+#[tokio::test]
+async fn an_html_error_page_is_named() {
+    let page = "<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>";
+    let health = health_with(
+        Raw::body(StatusCode::BAD_GATEWAY, "text/html", page),
+        TEST_TIMEOUT,
+    )
+    .await;
+    assert_health(&health, HealthStatus::BadPayload, "HTTP 502");
+    let health = health_with(Raw::body(StatusCode::OK, "text/html", page), TEST_TIMEOUT).await;
+    assert_health(&health, HealthStatus::BadPayload, "HTML page");
+}
+
+#[tokio::test]
+async fn a_zabbix_that_does_not_answer_in_time_is_unreachable() {
+    let mut raw = Raw::body(StatusCode::OK, "application/json", "{}");
+    raw.delay = Duration::from_secs(5);
+    let health = health_with(raw, Duration::from_millis(300)).await;
+    assert_health(&health, HealthStatus::Unreachable, "Zabbix");
+}
+
+#[tokio::test]
+async fn tls_to_a_plain_http_port_is_unreachable() {
+    let (url, _fake) = serve(&ZABBIX_60, password_login()).await;
+    let https = url.replace("http://", "https://");
+    let (health, _) = first_poll(&https, password(), TEST_TIMEOUT, 0).await;
+    assert_health(&health, HealthStatus::Unreachable, "cannot reach Zabbix");
+}
+
+#[tokio::test]
+async fn a_redirect_loop_is_unreachable() {
+    let mut raw = Raw::body(StatusCode::TEMPORARY_REDIRECT, "text/plain", "");
+    raw.location = Some(API_PATH.to_string());
+    let health = health_with(raw, TEST_TIMEOUT).await;
+    assert_health(&health, HealthStatus::Unreachable, "redirect");
+}
