@@ -140,6 +140,9 @@ pub fn spawn(definition: &SourceDefinition, ctx: SourceContext) -> Result<(), So
             let config = poll_config(definition, url);
             crate::prometheus::spawn(config, ctx.clock, ctx.signals, ctx.shutdown);
         }
+        SourceSettings::Zabbix { .. } => {
+            crate::zabbix::spawn(definition, ctx)?;
+        }
         other => {
             return Err(SourceError::Invalid(format!(
                 "{} sources are not available yet",
@@ -177,12 +180,12 @@ pub async fn check(definition: &SourceDefinition, secret: Option<Secret>) -> Che
 /// `Ok((what was found, version))` or `Err((status, why))`.
 pub type CheckOutcome = Result<(String, Option<String>), (noc_model::HealthStatus, String)>;
 
-async fn check_kind(definition: &SourceDefinition, _secret: Option<Secret>) -> CheckOutcome {
-    Err((
-        noc_model::HealthStatus::BadPayload,
-        format!(
-            "testing {} sources is not available yet",
-            definition.settings.kind()
-        ),
-    ))
+async fn check_kind(definition: &SourceDefinition, secret: Option<Secret>) -> CheckOutcome {
+    match &definition.settings {
+        SourceSettings::Zabbix { .. } => crate::zabbix::check(definition, secret).await,
+        other => Err((
+            noc_model::HealthStatus::BadPayload,
+            format!("testing {} sources is not available yet", other.kind()),
+        )),
+    }
 }
