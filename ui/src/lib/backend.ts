@@ -4,6 +4,7 @@ import type {
   Event,
   Incident,
   Matcher,
+  ProbeResult,
   Silence,
   Snapshot,
   SourceDefinition,
@@ -218,3 +219,62 @@ export function openStream(after: number | null, handlers: StreamHandlers): { cl
     },
   };
 }
+
+// Probe list and history: shapes of the hub's API answers written here by hand, as
+// they are API views rather than model types (those are generated into model.ts).
+
+/** Results and successes in a window. */
+export interface Uptime {
+  count: number;
+  ok: number;
+}
+
+export interface FailureNote {
+  vantage: string;
+  at: number;
+  /** Untrusted text from the probe. */
+  detail: string;
+}
+
+/** `GET /api/probes`: one probe source with its newest results and uptimes. */
+export interface ProbeView {
+  name: string;
+  kind: string;
+  target: string;
+  enabled: boolean;
+  interval_secs: number | null;
+  health: SourceHealth | null;
+  /** The newest result of each vantage, ordered by vantage. */
+  latest: ProbeResult[];
+  last_failure: FailureNote | null;
+  uptime_24h: Uptime;
+  uptime_7d: Uptime;
+  uptime_30d: Uptime;
+}
+
+export interface HistoryPoint {
+  vantage: string;
+  at: number;
+  count: number;
+  ok: number;
+  avg_ms: number | null;
+  min_ms: number | null;
+  max_ms: number | null;
+  dns_ms: number | null;
+  connect_ms: number | null;
+  tls_ms: number | null;
+  first_byte_ms: number | null;
+  failure: string | null;
+}
+
+/** `GET /api/probes/{name}/history`. */
+export interface ProbeHistory {
+  resolution: 'raw' | 'minute' | 'hour' | 'day';
+  bucket_ms: number;
+  points: HistoryPoint[];
+}
+
+export const getProbes = (): Promise<ProbeView[]> => call('GET', '/api/probes');
+
+export const getProbeHistory = (name: string, from: number, to: number): Promise<ProbeHistory> =>
+  call('GET', `/api/probes/${encodeURIComponent(name)}/history?from=${Math.floor(from)}&to=${Math.ceil(to)}`);
