@@ -7,6 +7,7 @@ pub mod demo;
 #[cfg(test)]
 mod fake_endpoint;
 mod polling;
+pub mod probe;
 pub mod prometheus;
 mod source;
 pub mod webhook;

@@ -140,14 +140,15 @@ pub fn spawn(definition: &SourceDefinition, ctx: SourceContext) -> Result<(), So
             let config = poll_config(definition, url);
             crate::prometheus::spawn(config, ctx.clock, ctx.signals, ctx.shutdown);
         }
+        SourceSettings::HttpProbe(_)
+        | SourceSettings::TcpProbe(_)
+        | SourceSettings::DnsProbe(_)
+        | SourceSettings::IcmpProbe(_)
+        | SourceSettings::BlackboxProbe(_) => {
+            crate::probe::spawn(definition, ctx)?;
+        }
         SourceSettings::Zabbix { .. } => {
             crate::zabbix::spawn(definition, ctx)?;
-        }
-        other => {
-            return Err(SourceError::Invalid(format!(
-                "{} sources are not available yet",
-                other.kind()
-            )))
         }
     }
     Ok(())
@@ -182,6 +183,11 @@ pub type CheckOutcome = Result<(String, Option<String>), (noc_model::HealthStatu
 
 async fn check_kind(definition: &SourceDefinition, secret: Option<Secret>) -> CheckOutcome {
     match &definition.settings {
+        SourceSettings::HttpProbe(_)
+        | SourceSettings::TcpProbe(_)
+        | SourceSettings::DnsProbe(_)
+        | SourceSettings::IcmpProbe(_)
+        | SourceSettings::BlackboxProbe(_) => crate::probe::check(definition, secret).await,
         SourceSettings::Zabbix { .. } => crate::zabbix::check(definition, secret).await,
         other => Err((
             noc_model::HealthStatus::BadPayload,
