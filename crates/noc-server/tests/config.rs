@@ -130,6 +130,26 @@ fn prometheus_sources_are_read_and_checked() {
 }
 
 #[test]
+fn every_commented_source_example_is_valid() {
+    for section in [
+        "prometheus",
+        "alertmanager",
+        "zabbix",
+        "http_probe",
+        "tcp_probe",
+        "dns_probe",
+        "icmp_probe",
+        "blackbox_probe",
+    ] {
+        let text = uncommented_example(section);
+        let config = HubConfig::parse(&text)
+            .unwrap_or_else(|e| panic!("the [[{section}]] example must parse: {e}\n{text}"));
+        assert_eq!(config.sources.len(), 1, "{section}");
+        assert_eq!(config.sources[0].settings.kind(), section);
+    }
+}
+
+#[test]
 fn the_commented_prometheus_example_is_valid() {
     let config = HubConfig::parse(&uncommented_example("prometheus"))
         .expect("the uncommented example must parse");
@@ -187,9 +207,12 @@ fn every_source_kind_is_read_with_its_secret_by_reference() {
         "[[zabbix]]\nname = \"z\"\nurl = \"http://z\"\nsecret_env = \"my secret!\"\n",
     )
     .unwrap_err();
-    assert!(err.starts_with("line 4") && err.contains("environment variable"), "{err}");
-    let err = HubConfig::parse("[[tcp_probe]]\nname = \"t\"\nhost = \"db\"\nport = 70000\n")
-        .unwrap_err();
+    assert!(
+        err.starts_with("line 4") && err.contains("environment variable"),
+        "{err}"
+    );
+    let err =
+        HubConfig::parse("[[tcp_probe]]\nname = \"t\"\nhost = \"db\"\nport = 70000\n").unwrap_err();
     assert!(err.starts_with("line 4"), "{err}");
     let err = HubConfig::parse("[[alertmanager]]\nname = \"a\"\n").unwrap_err();
     assert!(err.contains("url"), "{err}");
