@@ -16,7 +16,7 @@ RELEASE_DIR := $(CARGO_TARGET_DIR)/release
 # System packages: building the desktop shell, and running the browser/desktop tests.
 BUILD_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev \
 	librsvg2-dev libayatana-appindicator3-dev libxdo-dev
-TEST_PACKAGES := xvfb xauth x11-utils imagemagick chromium dbus curl jq prometheus-alertmanager prometheus
+TEST_PACKAGES := xvfb xauth x11-utils imagemagick chromium dbus curl jq prometheus-alertmanager prometheus prometheus-blackbox-exporter
 
 .PHONY: help run run-hub run-desktop test deps deps-test ui ui-deps build lint \
 	test-rust test-ui test-e2e test-desktop bench clean-data

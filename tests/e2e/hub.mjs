@@ -1,6 +1,7 @@
-// Starts a demo hub on a free port with a fresh data folder, and stops it again.
+// Starts a hub (the demo, or an empty configuration) on a free port with a fresh data
+// folder, and stops it again.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,14 +14,23 @@ export function hubBinary() {
   return process.env.NOC_SERVER_BIN ?? join(repo, 'target', 'debug', 'noc-server');
 }
 
-/** Resolves with `{ url, origin, stop }` once the hub prints its ready line. */
-export async function startHub({ readyTimeoutMs = 120_000 } = {}) {
+/**
+ * Resolves with `{ url, origin, stop }` once the hub prints its ready line. Without the
+ * demo the hub gets an empty configuration file, so it watches only what a test adds.
+ */
+export async function startHub({ readyTimeoutMs = 120_000, demo = true } = {}) {
   const binary = hubBinary();
   if (!existsSync(binary)) {
     throw new Error(`hub binary not found at ${binary}: build it with \`cargo build -p noc-server\` or set NOC_SERVER_BIN`);
   }
   const data = await mkdtemp(join(tmpdir(), 'noc-e2e-'));
-  const child = spawn(binary, ['--demo', '--demo-speed', '20', '--port', '0', '--data', data], {
+  let source = ['--demo', '--demo-speed', '20'];
+  if (!demo) {
+    const config = join(data, 'noc.toml');
+    await writeFile(config, '');
+    source = ['--config', config];
+  }
+  const child = spawn(binary, [...source, '--port', '0', '--data', data], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stderr = [];

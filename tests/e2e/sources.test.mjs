@@ -1,0 +1,110 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startHub } from './hub.mjs';
+import { closedPort } from './alertmanager.mjs';
+import { launchChromium } from './chromium.mjs';
+
+// Bounds for behaviour that depends on the machine's pace, not expectations of speed.
+const SOON = 60_000;
+const OPERATOR = 'E2E Operator';
+
+let browser;
+
+before(async () => {
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function openConsole(hub, hash) {
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1200 } });
+  await context.addInitScript(
+    ([name]) => {
+      localStorage.setItem('noc.language', 'en');
+      localStorage.setItem('noc.operator', name);
+    },
+    [OPERATOR],
+  );
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error));
+  await page.goto(`${hub.url}${hash}`);
+  await page.getByTestId('connection').and(page.locator('[data-state="live"]')).waitFor({ timeout: SOON });
+  return { context, page, errors };
+}
+
+/** Fills the add form for an Alertmanager source polled every second. */
+async function fillAlertmanager(page, name, url) {
+  await page.getByTestId('source-add').click();
+  const form = page.getByTestId('source-form');
+  await form.waitFor();
+  await form.getByTestId('source-name').fill(name);
+  await form.getByTestId('source-url').fill(url);
+  await form.getByLabel('Interval (s)').fill('1');
+  await form.getByLabel('Timeout (s)').fill('1');
+  return form;
+}
+
+describe('sources page', () => {
+  test('adds an unreachable Alertmanager, shows it failing, disables and deletes it', { timeout: SOON * 4 }, async () => {
+    const hub = await startHub();
+    const { context, page, errors } = await openConsole(hub, '#/sources');
+    try {
+      const name = 'am-closed';
+      const port = await closedPort();
+      const form = await fillAlertmanager(page, name, `http://127.0.0.1:${port}`);
+
+      await form.getByTestId('source-test').click();
+      const report = form.getByTestId('check-report');
+      await report.waitFor({ timeout: SOON });
+      assert.equal(await report.getAttribute('data-status'), 'unreachable');
+      const reason = await report.textContent();
+      assert.match(reason, /refused|connect/i, `the reason is given: ${reason}`);
+
+      await form.getByTestId('source-save').click();
+      await form.waitFor({ state: 'detached', timeout: SOON });
+      const row = page.locator(`[data-testid="source-row"][data-source="${name}"]`);
+      await row.waitFor({ timeout: SOON });
+      assert.equal(await row.getAttribute('data-origin'), 'console');
+      assert.match(await row.textContent(), /console/);
+
+      const problem = page.locator(`[data-testid="source-problem"][data-source="${name}"]`);
+      await problem.waitFor({ timeout: SOON });
+      assert.match(await problem.textContent(), /unreachable/);
+      await row.locator('[data-testid="source-health-cell"][data-status="unreachable"]').waitFor({ timeout: SOON });
+
+      await row.getByTestId('source-toggle').uncheck();
+      await page.locator(`[data-testid="source-row"][data-source="${name}"][data-enabled="false"]`).waitFor({ timeout: SOON });
+      await problem.waitFor({ state: 'detached', timeout: SOON });
+
+      await row.getByTestId('source-delete').click();
+      await row.getByTestId('source-delete-confirm').click();
+      await row.waitFor({ state: 'detached', timeout: SOON });
+      assert.equal(errors.length, 0, errors.map(String).join('\n'));
+    } finally {
+      await context.close();
+      await hub.stop();
+    }
+  });
+
+  test('refuses to save an incomplete form and names the fields', { timeout: SOON * 2 }, async () => {
+    const hub = await startHub();
+    const { context, page } = await openConsole(hub, '#/sources');
+    try {
+      await page.getByTestId('source-add').click();
+      const form = page.getByTestId('source-form');
+      await form.getByTestId('source-url').fill('alertmanager:9093');
+      await form.getByTestId('source-save').click();
+      const problems = await form.getByTestId('field-problem').allTextContents();
+      assert.deepEqual(problems, ['Required', 'An http:// or https:// address']);
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'source-name');
+      await page.keyboard.press('Escape');
+      await form.waitFor({ state: 'detached' });
+    } finally {
+      await context.close();
+      await hub.stop();
+    }
+  });
+});
