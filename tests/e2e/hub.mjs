@@ -16,9 +16,9 @@ export function hubBinary() {
 
 /**
  * Resolves with `{ url, origin, stop }` once the hub prints its ready line. Without the
- * demo the hub gets an empty configuration file, so it watches only what a test adds.
+ * demo the hub reads `config` as its noc.toml (empty: it watches only what a test adds).
  */
-export async function startHub({ readyTimeoutMs = 120_000, demo = true } = {}) {
+export async function startHub({ readyTimeoutMs = 120_000, demo = true, config = '' } = {}) {
   const binary = hubBinary();
   if (!existsSync(binary)) {
     throw new Error(`hub binary not found at ${binary}: build it with \`cargo build -p noc-server\` or set NOC_SERVER_BIN`);
@@ -26,9 +26,9 @@ export async function startHub({ readyTimeoutMs = 120_000, demo = true } = {}) {
   const data = await mkdtemp(join(tmpdir(), 'noc-e2e-'));
   let source = ['--demo', '--demo-speed', '20'];
   if (!demo) {
-    const config = join(data, 'noc.toml');
-    await writeFile(config, '');
-    source = ['--config', config];
+    const file = join(data, 'noc.toml');
+    await writeFile(file, config);
+    source = ['--config', file];
   }
   const child = spawn(binary, [...source, '--port', '0', '--data', data], {
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,43 +1,128 @@
-// Saves screenshots of the fault board in both languages and both themes to
-// tests/artifacts/, for looking at the screens (and for the README).
+// Saves screenshots of the fault board, the Sources page, its add form and the silence
+// dialog in both languages and both themes to tests/artifacts/, for looking at the
+// screens (and for the README).
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { startHub } from './hub.mjs';
 import { launchChromium } from './chromium.mjs';
+import { closedPort, haveAlertmanager, startAlertmanager } from './alertmanager.mjs';
 
 const out = resolve(import.meta.dirname, '..', 'artifacts');
 await mkdir(out, { recursive: true });
 
-const hub = await startHub();
-const browser = await launchChromium().catch(async (error) => {
-  await hub.stop();
-  throw error;
-});
-try {
-  for (const language of ['en', 'zh']) {
-    for (const theme of ['dark', 'light']) {
-      const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
-      await context.addInitScript(
-        ([l, t]) => {
-          localStorage.setItem('noc.language', l);
-          localStorage.setItem('noc.theme', t);
-          localStorage.setItem('noc.operator', l === 'zh' ? '王伟' : 'Alex');
-        },
-        [language, theme],
-      );
-      const page = await context.newPage();
-      await page.goto(hub.url);
-      const row = page.locator('[data-testid="incident-row"][data-status="open"]').first();
-      await row.waitFor({ timeout: 120_000 });
-      await page.screenshot({ path: join(out, `board-${language}-${theme}.png`) });
-      await row.click();
-      await page.getByTestId('timeline-entry').first().waitFor({ timeout: 60_000 });
-      await page.screenshot({ path: join(out, `incident-${language}-${theme}.png`) });
-      await context.close();
-      console.log(`saved ${language}/${theme}`);
+// `node screenshots.mjs sources` saves only the named screens; no argument saves all.
+const wanted = (screens) => process.argv.length <= 2 || process.argv.includes(screens);
+
+if (wanted('board')) {
+  const hub = await startHub();
+  const browser = await launchChromium().catch(async (error) => {
+    await hub.stop();
+    throw error;
+  });
+  try {
+    for (const language of ['en', 'zh']) {
+      for (const theme of ['dark', 'light']) {
+        const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+        await context.addInitScript(
+          ([l, t]) => {
+            localStorage.setItem('noc.language', l);
+            localStorage.setItem('noc.theme', t);
+            localStorage.setItem('noc.operator', l === 'zh' ? '王伟' : 'Alex');
+          },
+          [language, theme],
+        );
+        const page = await context.newPage();
+        await page.goto(hub.url);
+        const row = page.locator('[data-testid="incident-row"][data-status="open"]').first();
+        await row.waitFor({ timeout: 120_000 });
+        await page.screenshot({ path: join(out, `board-${language}-${theme}.png`) });
+        await row.click();
+        await page.getByTestId('timeline-entry').first().waitFor({ timeout: 60_000 });
+        await page.screenshot({ path: join(out, `incident-${language}-${theme}.png`) });
+        await context.close();
+        console.log(`saved ${language}/${theme}`);
+      }
     }
+  } finally {
+    await browser.close();
+    await hub.stop();
   }
-} finally {
-  await browser.close();
-  await hub.stop();
+}
+
+// The Sources page with a working source from noc.toml, a failing and a disabled one
+// from the page; the silence dialog needs an alarm from a real Alertmanager.
+if (wanted('sources')) {
+  const alertmanager = haveAlertmanager() ? await startAlertmanager() : null;
+  const config = alertmanager === null ? '' : `[[alertmanager]]\nname = "am-dc1"\nurl = "${alertmanager.base}"\ninterval_secs = 2\n`;
+  const hub = await startHub({ demo: false, config });
+  const browser = await launchChromium();
+  try {
+    const token = new URL(hub.url).searchParams.get('token');
+    const addSource = async (definition) => {
+      const response = await fetch(`${hub.origin}/api/sources`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'X-Noc-Operator': 'Alex' },
+        body: JSON.stringify({ definition }),
+      });
+      if (!response.ok) throw new Error(`adding ${definition.name}: HTTP ${response.status} ${await response.text()}`);
+    };
+    const common = { enabled: true, interval_secs: 2, timeout_secs: 1, node: null };
+    const closed = `http://127.0.0.1:${await closedPort()}`;
+    await alertmanager?.postAlert(
+      { alertname: 'DiskFilling', instance: 'db-1:9100', severity: 'major', job: 'node' },
+      { summary: 'Disk /var/lib/mysql 92% full' },
+    );
+    await addSource({ ...common, name: 'am-dc2', settings: { kind: 'alertmanager', urls: [closed], auth: null } });
+    await addSource({
+      ...common,
+      name: 'prom-core',
+      enabled: false,
+      settings: { kind: 'prometheus', url: closed, auth: null, targets: true, kpis: [] },
+    });
+
+    for (const language of ['en', 'zh']) {
+      for (const theme of ['dark', 'light']) {
+        const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+        await context.addInitScript(
+          ([l, t]) => {
+            localStorage.setItem('noc.language', l);
+            localStorage.setItem('noc.theme', t);
+            localStorage.setItem('noc.operator', l === 'zh' ? '王伟' : 'Alex');
+          },
+          [language, theme],
+        );
+        const page = await context.newPage();
+        await page.goto(`${hub.url}#/sources`);
+        await page.locator('[data-testid="source-row"][data-source="am-dc2"] [data-status="unreachable"]').waitFor({ timeout: 60_000 });
+        await page.screenshot({ path: join(out, `sources-${language}-${theme}.png`) });
+
+        await page.getByTestId('source-add').click();
+        const form = page.getByTestId('source-form');
+        await form.getByTestId('source-name').fill('am-dc3');
+        await form.getByTestId('source-url').fill(closed);
+        await form.getByTestId('secret-typed').check();
+      await form.getByLabel(language === 'zh' ? '密钥内容' : 'Secret value').fill('example-password');
+        await form.getByTestId('source-test').click();
+        await form.getByTestId('check-report').waitFor({ timeout: 60_000 });
+        await page.screenshot({ path: join(out, `source-form-${language}-${theme}.png`) });
+        await page.keyboard.press('Escape');
+
+        if (alertmanager !== null) {
+          await page.getByTestId('nav-board').click();
+          const alarm = page.locator('[data-testid="alarm-row"]', { hasText: 'DiskFilling' });
+          await alarm.waitFor({ timeout: 60_000 });
+          await alarm.getByTestId('alarm-incident').click();
+          await page.getByTestId('alarm-silence').first().click();
+          await page.getByTestId('silence-comment').fill(language === 'zh' ? '今晚更换磁盘，联系存储组' : 'Disk swap tonight, ask the storage team');
+          await page.screenshot({ path: join(out, `silence-${language}-${theme}.png`) });
+        }
+        await context.close();
+        console.log(`saved sources ${language}/${theme}`);
+      }
+    }
+  } finally {
+    await browser.close();
+    await hub.stop();
+    await alertmanager?.stop();
+  }
 }
