@@ -20,6 +20,7 @@ pub(crate) struct Liveness {
 struct Watched {
     kind: String,
     interval: Duration,
+    limit: Duration,
     last_seen: Millis,
     /// What the source itself last said about its health, restored when it lives again.
     reported: Option<SourceHealth>,
@@ -28,11 +29,26 @@ struct Watched {
 impl Liveness {
     /// Starts watching a source that is expected to report every `interval`.
     pub fn watch(&mut self, source: &str, kind: &str, interval: Duration, now: Millis) {
+        let limit = interval * MISSED_INTERVALS + GRACE;
+        self.watch_within(source, kind, interval, limit, now);
+    }
+
+    /// Starts watching a source that is stale once silent for `limit` (a webhook
+    /// whose sender has a heartbeat, e.g. Alertmanager's Watchdog alert).
+    pub fn watch_within(
+        &mut self,
+        source: &str,
+        kind: &str,
+        interval: Duration,
+        limit: Duration,
+        now: Millis,
+    ) {
         self.watched.insert(
             source.to_string(),
             Watched {
                 kind: kind.to_string(),
                 interval,
+                limit,
                 last_seen: now,
                 reported: None,
             },
@@ -74,7 +90,7 @@ impl Liveness {
     pub fn overdue(&self, now: Millis, state: &State) -> Vec<SourceHealth> {
         self.watched
             .iter()
-            .filter(|(_, w)| now - w.last_seen > limit_ms(w.interval))
+            .filter(|(_, w)| now - w.last_seen > w.limit.as_millis() as Millis)
             .filter(|(name, _)| {
                 state
                     .sources
@@ -96,10 +112,6 @@ impl Liveness {
             })
             .collect()
     }
-}
-
-fn limit_ms(interval: Duration) -> Millis {
-    (interval * MISSED_INTERVALS + GRACE).as_millis() as Millis
 }
 
 #[cfg(test)]
@@ -127,7 +139,10 @@ mod tests {
         let restored = live.alive("am", 51_000, &state).expect("restored");
         assert_eq!(restored.status, HealthStatus::Ok);
         shown(&mut state, restored);
-        assert!(live.alive("am", 52_000, &state).is_none(), "nothing to restore");
+        assert!(
+            live.alive("am", 52_000, &state).is_none(),
+            "nothing to restore"
+        );
     }
 
     #[test]

@@ -109,7 +109,10 @@ impl Sources {
     }
 
     fn secrets(&self) -> Arc<dyn SecretStore> {
-        self.secrets.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.secrets
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 }
 
@@ -133,8 +136,20 @@ impl Console {
     /// Starts the sources of the configuration file and of the log; call once at start.
     pub async fn start_sources(&self, file: Vec<SourceDefinition>, secrets: Arc<dyn SecretStore>) {
         *self.sources.file.lock().unwrap_or_else(|e| e.into_inner()) = file;
-        *self.sources.secrets.lock().unwrap_or_else(|e| e.into_inner()) = secrets;
+        *self
+            .sources
+            .secrets
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = secrets;
         self.sync_sources().await;
+    }
+
+    /// Marks `source` stale when nothing arrives from it for `within` (for pushed
+    /// sources such as webhooks, whose senders may send a heartbeat).
+    pub fn expect_deliveries(&self, source: &str, kind: &str, within: std::time::Duration) {
+        self.shared
+            .liveness()
+            .watch_within(source, kind, within, within, self.clock.now());
     }
 
     /// Probe results for the history writer; `None` once taken.
@@ -246,7 +261,10 @@ impl Console {
     /// for this attempt only.
     pub async fn test_source(&self, request: SourceRequest) -> Result<CheckReport, ApiError> {
         let definition = request.definition;
-        let secret = match (request.secret.filter(|s| !s.trim().is_empty()), definition.secret_ref()) {
+        let secret = match (
+            request.secret.filter(|s| !s.trim().is_empty()),
+            definition.secret_ref(),
+        ) {
             (Some(value), _) => Some(Secret::new(value.trim())),
             (None, Some(secret)) => match self.resolve_secret(secret).await {
                 Ok(secret) => Some(secret),

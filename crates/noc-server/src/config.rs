@@ -3,16 +3,15 @@
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
-
 use noc_model::SourceDefinition;
 use noc_sources::webhook::WebhookFormat;
 
 mod sources;
-pub use sources::{
-    AlertmanagerSection, BlackboxProbeSection, DnsProbeSection, HttpProbeSection,
-    IcmpProbeSection, PrometheusSection, SourceSection, TcpProbeSection, ZabbixSection,
-};
 use serde::Deserialize;
+pub use sources::{
+    AlertmanagerSection, BlackboxProbeSection, DnsProbeSection, HttpProbeSection, IcmpProbeSection,
+    PrometheusSection, SourceSection, TcpProbeSection, ZabbixSection,
+};
 use toml::Spanned;
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -82,6 +81,9 @@ pub struct WebhookSection {
     /// The name of the environment variable holding the secret: the file may be
     /// shared or checked in, the secret must not be.
     pub token_env: Spanned<String>,
+    /// Show the hook as stale when nothing arrives for this long (for senders with
+    /// a heartbeat, such as Alertmanager's always-firing Watchdog alert).
+    pub stale_after_secs: Option<Spanned<u32>>,
 }
 
 impl WebhookSection {
@@ -144,12 +146,17 @@ fn source_definitions(text: &str, config: &HubConfig) -> Result<Vec<SourceDefini
         .chain(config.tcp_probe.iter().map(|e| ("tcp_probe", e as _)))
         .chain(config.dns_probe.iter().map(|e| ("dns_probe", e as _)))
         .chain(config.icmp_probe.iter().map(|e| ("icmp_probe", e as _)))
-        .chain(config.blackbox_probe.iter().map(|e| ("blackbox_probe", e as _)));
+        .chain(
+            config
+                .blackbox_probe
+                .iter()
+                .map(|e| ("blackbox_probe", e as _)),
+        );
     let mut names = std::collections::BTreeSet::new();
     let mut definitions = Vec::new();
     for (section, entry) in entries {
-        let definition =
-            sources::check(section, entry).map_err(|(pos, text)| format!("line {}: {text}", at(pos)))?;
+        let definition = sources::check(section, entry)
+            .map_err(|(pos, text)| format!("line {}: {text}", at(pos)))?;
         // The name is part of every alarm's fingerprint: two sources with one name
         // would resolve each other's alarms.
         if !names.insert(definition.name.clone()) {
@@ -188,6 +195,16 @@ fn check_webhooks(text: &str, config: &HubConfig) -> Result<(), String> {
         if !names.insert(name.to_string()) {
             return Err(format!(
                 "line {line}: webhook.name \"{name}\" is already the name of another source"
+            ));
+        }
+        if let Some(secs) = entry
+            .stale_after_secs
+            .as_ref()
+            .filter(|s| *s.get_ref() == 0)
+        {
+            return Err(format!(
+                "line {}: webhook.stale_after_secs must be at least 1",
+                at(secs.span().start)
             ));
         }
         if let Err(err) = entry.format.get_ref().parse::<WebhookFormat>() {

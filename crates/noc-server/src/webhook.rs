@@ -172,10 +172,14 @@ pub(crate) async fn receive(
     };
     let accepted = signals.len();
     let health = hook.report(HealthStatus::Ok, String::new(), now);
+    let alive = Signal::Alive {
+        source: hook.endpoint.name.clone(),
+    };
     for signal in health
         .map(Signal::Health)
         .into_iter()
         .chain(signals.into_iter().map(Signal::Alarm))
+        .chain(std::iter::once(alive))
     {
         if hook.sink.send(signal).await.is_err() {
             let err = ApiError::new(503, "shutting_down", "the hub is shutting down");

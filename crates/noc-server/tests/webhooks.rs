@@ -21,13 +21,15 @@ const SECRET: &str = "s3cret/with+odd=chars";
 struct Hub {
     app: axum::Router,
     console: Console,
+    clock: Arc<ManualClock>,
     _dir: tempfile::TempDir,
 }
 
 async fn hub() -> Hub {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("noc.db")).await.unwrap();
-    let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(1_700_000_000_000));
+    let manual = Arc::new(ManualClock::new(1_700_000_000_000));
+    let clock: Arc<dyn Clock> = manual.clone();
     let console = Console::start(
         store,
         clock.clone(),
@@ -43,6 +45,7 @@ async fn hub() -> Hub {
     Hub {
         app: router(state),
         console,
+        clock: manual,
         _dir: dir,
     }
 }
@@ -401,4 +404,36 @@ fn the_commented_webhook_example_is_valid() {
     let config = noc_server::config::HubConfig::parse(&uncommented)
         .expect("the uncommented example must parse");
     assert_eq!(config.webhook[0].name.get_ref(), "grafana");
+}
+
+#[tokio::test]
+async fn a_hook_that_stops_receiving_turns_stale_and_recovers_on_the_next_delivery() {
+    let hub = hub().await;
+    hub.console
+        .expect_deliveries("am", "webhook", Duration::from_secs(60));
+    let (status, _) = post(&hub.app, "/hooks/am", Some(SECRET), alertmanager("firing")).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    until(&hub.console, |s| {
+        hook_health(s, "am").is_some_and(|(h, _)| h == HealthStatus::Ok)
+    })
+    .await;
+
+    hub.clock.advance(61_000);
+    let snapshot = until(&hub.console, |s| {
+        hook_health(s, "am").is_some_and(|(h, _)| h == HealthStatus::Stale)
+    })
+    .await;
+    let (_, detail) = hook_health(&snapshot, "am").unwrap();
+    assert!(detail.contains("no report for 61 s"), "{detail}");
+    assert!(
+        is_active(&snapshot, "am/a1b2c3d4e5f60708"),
+        "old alarms are kept, marked by the strip"
+    );
+
+    let (status, _) = post(&hub.app, "/hooks/am", Some(SECRET), alertmanager("firing")).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    until(&hub.console, |s| {
+        hook_health(s, "am").is_some_and(|(h, _)| h == HealthStatus::Ok)
+    })
+    .await;
 }

@@ -2,8 +2,8 @@
 //! becoming a [`SourceDefinition`], checked with the line of the offending key.
 
 use noc_model::{
-    BlackboxProbe, DnsProbe, HttpAuth, HttpProbe, IcmpProbe, KpiQuery, SecretRef,
-    SourceDefinition, SourceSettings, TcpProbe,
+    BlackboxProbe, DnsProbe, HttpAuth, HttpProbe, IcmpProbe, KpiQuery, SecretRef, SourceDefinition,
+    SourceSettings, TcpProbe,
 };
 use serde::Deserialize;
 use toml::Spanned;
