@@ -115,3 +115,56 @@ impl Running {
         }
     }
 }
+
+/// Serves each path with its own reply; returns the base URL and the replies to
+/// edit, in the order given.
+pub(crate) async fn serve_all(routes: &[(&str, Reply)]) -> (String, Vec<Arc<Mutex<Reply>>>) {
+    let mut app = Router::new();
+    let mut replies = Vec::new();
+    for (path, reply) in routes {
+        let shared = Arc::new(Mutex::new(reply.clone()));
+        replies.push(shared.clone());
+        app = app.route(
+            path,
+            get(move || {
+                let reply = shared.lock().unwrap().clone();
+                async move {
+                    (
+                        reply.status,
+                        [(header::CONTENT_TYPE, reply.content_type)],
+                        reply.body,
+                    )
+                        .into_response()
+                }
+            }),
+        );
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (format!("http://{addr}"), replies)
+}
+
+/// A server that accepts connections and never answers, as a hung one does.
+pub(crate) async fn never_answers() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    format!("http://{addr}")
+}
+
+/// A server that redirects every request to itself.
+pub(crate) async fn redirect_loop() -> String {
+    let app = Router::new().fallback(|uri: axum::http::Uri| async move {
+        (StatusCode::FOUND, [(header::LOCATION, uri.to_string())], "").into_response()
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}")
+}

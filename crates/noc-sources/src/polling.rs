@@ -7,10 +7,15 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use noc_model::{AlarmSignal, Clock, HealthStatus, Labels, Millis, Signal, SourceHealth};
+use noc_model::{
+    AlarmSignal, Clock, HealthStatus, HttpAuth, KpiReading, Labels, Millis, Signal, SourceHealth,
+};
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
 use thiserror::Error;
 use tokio::sync::mpsc::Sender;
 use tokio_util::sync::CancellationToken;
+
+use crate::source::Secret;
 
 /// A polled source: its name on the board (part of every alarm's fingerprint), the
 /// base URL of the system it reads, and how often and how patiently it asks.
@@ -20,6 +25,83 @@ pub struct PollConfig {
     pub url: String,
     pub interval: Duration,
     pub timeout: Duration,
+    pub credentials: Option<Credentials>,
+}
+
+/// What a source presents on every request: basic authentication with `user`,
+/// else the secret as a bearer token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credentials {
+    pub user: Option<String>,
+    pub secret: Secret,
+}
+
+impl Credentials {
+    /// The definition's credentials with the secret the hub resolved for them.
+    pub fn from_auth(auth: Option<&HttpAuth>, secret: Option<&Secret>) -> Option<Credentials> {
+        let (auth, secret) = (auth?, secret?);
+        Some(Credentials {
+            user: auth.user.clone().filter(|u| !u.is_empty()),
+            secret: secret.clone(),
+        })
+    }
+
+    fn header(&self) -> Result<HeaderValue, reqwest::header::InvalidHeaderValue> {
+        let text = match &self.user {
+            Some(user) => format!(
+                "Basic {}",
+                base64(format!("{user}:{}", self.secret.expose()).as_bytes())
+            ),
+            None => format!("Bearer {}", self.secret.expose()),
+        };
+        let mut value = HeaderValue::from_str(&text)?;
+        // Keeps the value out of reqwest's and hyper's Debug output.
+        value.set_sensitive(true);
+        Ok(value)
+    }
+}
+
+/// Standard base64 with padding, as basic authentication wants it.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// The HTTP client of a polled source: its timeouts, and its credentials on every
+/// request.
+pub fn http_client(
+    timeout: Duration,
+    credentials: Option<&Credentials>,
+) -> Result<reqwest::Client, String> {
+    let mut headers = HeaderMap::new();
+    if let Some(credentials) = credentials {
+        let value = credentials
+            .header()
+            .map_err(|_| "the user name or secret contains characters HTTP cannot carry")?;
+        headers.insert(AUTHORIZATION, value);
+    }
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(timeout)
+        .default_headers(headers)
+        .build()
+        .map_err(|e| format!("cannot create HTTP client: {e}"))
 }
 
 impl PollConfig {
@@ -32,6 +114,7 @@ impl PollConfig {
             url: url.into(),
             interval: Self::DEFAULT_INTERVAL,
             timeout: Self::DEFAULT_TIMEOUT,
+            credentials: None,
         }
     }
 }
@@ -65,6 +148,12 @@ pub enum FetchError {
     /// The answer arrived but is not what the source expects; the text says how.
     #[error("{0}")]
     BadPayload(String),
+    /// Every member of a cluster failed; the detail names each and why.
+    #[error("{detail}")]
+    Members {
+        status: HealthStatus,
+        detail: String,
+    },
 }
 
 impl FetchError {
@@ -77,6 +166,7 @@ impl FetchError {
             FetchError::HttpStatus { .. } | FetchError::TooLarge | FetchError::BadPayload(_) => {
                 HealthStatus::BadPayload
             }
+            FetchError::Members { status, .. } => *status,
         }
     }
 }
@@ -149,6 +239,11 @@ pub struct Observed {
     pub alarms: Vec<AlarmSignal>,
     /// Severity words that mapped to nothing.
     pub unmapped: BTreeSet<String>,
+    /// Parts of the source that failed while the rest answered (a member of an HA
+    /// cluster), each with why.
+    pub failed_members: Vec<String>,
+    /// Values sent after every poll, changed or not.
+    pub readings: Vec<KpiReading>,
 }
 
 impl Observed {
@@ -179,20 +274,16 @@ pub async fn run<F, Fut>(
     Fut: Future<Output = Result<Observed, FetchError>>,
 {
     let mut tracker = HealthTracker::new(kind);
-    let client = match reqwest::Client::builder()
-        .timeout(config.timeout)
-        .connect_timeout(config.timeout)
-        .build()
-    {
+    let client = match http_client(config.timeout, config.credentials.as_ref()) {
         Ok(client) => client,
         Err(err) => {
-            // Only a broken TLS setup of the machine gets here; say so on the board.
-            let health = tracker.update(
-                &config.name,
-                HealthStatus::Unreachable,
-                format!("cannot create HTTP client: {err}"),
-                clock.now(),
-            );
+            // A broken TLS setup of the machine or unusable credentials; say so on the board.
+            let status = if config.credentials.is_some() {
+                HealthStatus::AuthFailed
+            } else {
+                HealthStatus::Unreachable
+            };
+            let health = tracker.update(&config.name, status, err, clock.now());
             if let Some(health) = health {
                 send(&out, &shutdown, Signal::Health(health)).await;
             }
@@ -217,8 +308,11 @@ pub async fn run<F, Fut>(
         let now = clock.now();
         let (signals, status, detail) = match result {
             Ok(observed) => {
-                let signals = changes(&mut firing, observed.alarms, now);
-                let (status, detail) = if !observed.unmapped.is_empty() {
+                let mut signals = changes(&mut firing, observed.alarms, now);
+                signals.extend(observed.readings.into_iter().map(Signal::Kpi));
+                let (status, detail) = if !observed.failed_members.is_empty() {
+                    (HealthStatus::Degraded, observed.failed_members.join("; "))
+                } else if !observed.unmapped.is_empty() {
                     let words: Vec<_> = observed.unmapped.into_iter().collect();
                     (
                         HealthStatus::UnmappedSeverity,
@@ -247,7 +341,10 @@ pub async fn run<F, Fut>(
                 return;
             }
         }
-        for signal in signals {
+        let alive = Signal::Alive {
+            source: config.name.clone(),
+        };
+        for signal in signals.into_iter().chain([alive]) {
             if !send(&out, &shutdown, signal).await {
                 return;
             }
@@ -427,5 +524,27 @@ mod tests {
         assert_eq!(strip_port("fe80::1"), "fe80::1");
         assert_eq!(strip_port("core-sw1"), "core-sw1");
         assert_eq!(strip_port("host:http"), "host:http");
+    }
+
+    #[test]
+    fn basic_credentials_are_base64_of_user_and_secret() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        let basic = Credentials {
+            user: Some("Aladdin".into()),
+            secret: Secret::new("open sesame"),
+        };
+        assert_eq!(
+            basic.header().unwrap(),
+            "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
+        );
+        let bearer = Credentials {
+            user: None,
+            secret: Secret::new("t0ken"),
+        };
+        assert_eq!(bearer.header().unwrap(), "Bearer t0ken");
+        assert!(!format!("{basic:?}{bearer:?}").contains("sesame"));
     }
 }

@@ -132,13 +132,11 @@ pub fn spawn(definition: &SourceDefinition, ctx: SourceContext) -> Result<(), So
         return Err(SourceError::MissingSecret(definition.name.clone()));
     }
     match &definition.settings {
-        SourceSettings::Alertmanager { urls, .. } => {
-            let config = poll_config(definition, &urls[0]);
-            crate::alertmanager::spawn(config, ctx.clock, ctx.signals, ctx.shutdown);
+        SourceSettings::Alertmanager { .. } => {
+            crate::alertmanager::spawn(definition, ctx)?;
         }
-        SourceSettings::Prometheus { url, .. } => {
-            let config = poll_config(definition, url);
-            crate::prometheus::spawn(config, ctx.clock, ctx.signals, ctx.shutdown);
+        SourceSettings::Prometheus { .. } => {
+            crate::prometheus::spawn(definition, ctx)?;
         }
         SourceSettings::HttpProbe(_)
         | SourceSettings::TcpProbe(_)
@@ -183,15 +181,13 @@ pub type CheckOutcome = Result<(String, Option<String>), (noc_model::HealthStatu
 
 async fn check_kind(definition: &SourceDefinition, secret: Option<Secret>) -> CheckOutcome {
     match &definition.settings {
+        SourceSettings::Alertmanager { .. } => crate::alertmanager::check(definition, secret).await,
+        SourceSettings::Prometheus { .. } => crate::prometheus::check(definition, secret).await,
         SourceSettings::HttpProbe(_)
         | SourceSettings::TcpProbe(_)
         | SourceSettings::DnsProbe(_)
         | SourceSettings::IcmpProbe(_)
         | SourceSettings::BlackboxProbe(_) => crate::probe::check(definition, secret).await,
         SourceSettings::Zabbix { .. } => crate::zabbix::check(definition, secret).await,
-        other => Err((
-            noc_model::HealthStatus::BadPayload,
-            format!("testing {} sources is not available yet", other.kind()),
-        )),
     }
 }

@@ -1,10 +1,10 @@
-//! The Alertmanager API v2 alert list (`GET /api/v2/alerts`), and how one alert
-//! becomes an alarm signal.
+//! The parts of the Alertmanager API v2 the console reads and writes: the alert
+//! list (and how one alert becomes an alarm signal), the status, silences.
 
 use std::collections::BTreeMap;
 
 use noc_model::{AlarmSignal, Millis};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::polling::{labelled_alarm, severity_word};
 
@@ -29,9 +29,9 @@ pub struct AlertStatus {
     pub state: String,
 }
 
-pub fn parse(body: &[u8]) -> Result<Vec<GettableAlert>, serde_json::Error> {
-    serde_json::from_slice(body)
-}
+/// Labels the console adds to an Alertmanager alarm; they are not the alert's own,
+/// so a silence must not match on them.
+pub const ADDED_LABELS: [&str; 3] = ["generator_url", "alertmanager_state", "starts_at"];
 
 impl GettableAlert {
     /// The severity label as written, when the alert has one.
@@ -59,4 +59,81 @@ impl GettableAlert {
         }
         alarm
     }
+}
+
+/// `GET /api/v2/status`, the parts the console shows.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Status {
+    #[serde(rename = "versionInfo")]
+    pub version_info: VersionInfo,
+    pub cluster: ClusterStatus,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct VersionInfo {
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ClusterStatus {
+    /// `ready`, `settling` or `disabled`.
+    pub status: String,
+    #[serde(default)]
+    pub peers: Vec<serde_json::Value>,
+}
+
+/// A matcher as the v2 API writes it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ApiMatcher {
+    pub name: String,
+    pub value: String,
+    #[serde(rename = "isRegex")]
+    pub is_regex: bool,
+    #[serde(rename = "isEqual", default = "default_true")]
+    pub is_equal: bool,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// The body of `POST /api/v2/silences`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PostableSilence {
+    pub matchers: Vec<ApiMatcher>,
+    #[serde(rename = "startsAt")]
+    pub starts_at: String,
+    #[serde(rename = "endsAt")]
+    pub ends_at: String,
+    #[serde(rename = "createdBy")]
+    pub created_by: String,
+    pub comment: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SilenceCreated {
+    #[serde(rename = "silenceID")]
+    pub silence_id: String,
+}
+
+/// One silence of `GET /api/v2/silences` or `GET /api/v2/silence/{id}`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct GettableSilence {
+    pub id: String,
+    pub status: SilenceStatus,
+    pub matchers: Vec<ApiMatcher>,
+    #[serde(rename = "startsAt")]
+    pub starts_at: String,
+    #[serde(rename = "endsAt")]
+    pub ends_at: String,
+    #[serde(rename = "createdBy")]
+    pub created_by: String,
+    #[serde(default)]
+    pub comment: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SilenceStatus {
+    /// `active`, `pending` or `expired`.
+    pub state: String,
 }

@@ -4,12 +4,19 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::fake_endpoint::{serve, Reply, Running, TEST_INTERVAL, TEST_TIMEOUT};
+use crate::fake_endpoint::{
+    never_answers, redirect_loop, serve, serve_all, Reply, Running, TEST_INTERVAL, TEST_TIMEOUT,
+};
+use crate::source::{Secret, SourceContext};
 
-use axum::http::StatusCode;
-use noc_model::{HealthStatus, ManualClock, Severity, SourceHealth};
+use axum::http::{HeaderMap, StatusCode};
+use noc_model::{
+    HealthStatus, HttpAuth, ManualClock, SecretRef, Severity, Signal, SourceDefinition,
+    SourceHealth, SourceSettings,
+};
+use tokio::sync::mpsc;
 
-use super::{spawn, AlertmanagerConfig, MAX_BODY_BYTES};
+use super::{check, start, Cluster, MAX_BODY_BYTES};
 
 /// As `GET /api/v2/alerts` of Alertmanager 0.25 returns it.
 const TWO_ALERTS: &str = r#"[
@@ -40,16 +47,48 @@ async fn fake_alertmanager(reply: Reply) -> (String, Arc<Mutex<Reply>>) {
     serve("/api/v2/alerts", reply).await
 }
 
-fn start_source(url: &str) -> Running {
-    let config = AlertmanagerConfig {
+fn definition(urls: &[&str], auth: Option<HttpAuth>) -> SourceDefinition {
+    SourceDefinition {
         name: "am-test".into(),
-        url: url.into(),
-        interval: TEST_INTERVAL,
-        timeout: TEST_TIMEOUT,
-    };
-    Running::start(|out, shutdown| {
-        spawn(config, Arc::new(ManualClock::new(1_000)), out, shutdown);
+        enabled: true,
+        interval_secs: None,
+        timeout_secs: None,
+        node: None,
+        settings: SourceSettings::Alertmanager {
+            urls: urls.iter().map(|u| u.to_string()).collect(),
+            auth,
+        },
+    }
+}
+
+/// Runs the source on `definition` with the tests' short interval and `timeout`.
+fn start_with(definition: SourceDefinition, secret: Option<Secret>, timeout: Duration) -> Running {
+    let mut cluster = Cluster::from_definition(&definition, secret.as_ref()).unwrap();
+    cluster.config.interval = TEST_INTERVAL;
+    cluster.config.timeout = timeout;
+    Running::start(|signals, shutdown| {
+        let (probe_results, _) = mpsc::channel(1);
+        let ctx = SourceContext {
+            clock: Arc::new(ManualClock::new(1_000)),
+            signals,
+            probe_results,
+            shutdown,
+            secret,
+        };
+        start(cluster, ctx);
     })
+}
+
+fn start_source(url: &str) -> Running {
+    start_with(definition(&[url], None), None, TEST_TIMEOUT)
+}
+
+/// A base URL where nobody listens: a port that was free a moment ago.
+fn closed_port() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    format!("http://{addr}")
 }
 
 #[tokio::test]
@@ -204,11 +243,7 @@ async fn refused_credentials_are_auth_failed() {
 
 #[tokio::test]
 async fn a_refused_connection_is_unreachable() {
-    // A port that was free a moment ago and has nobody listening now.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    drop(listener);
-    let mut source = start_source(&format!("http://{addr}"));
+    let mut source = start_source(&closed_port());
     let health = source.health(&mut Vec::new()).await;
     assert_eq!(health.status, HealthStatus::Unreachable);
     assert!(!health.detail.is_empty());
@@ -220,4 +255,193 @@ async fn an_unknown_severity_word_is_named() {
     let health = health_for(Reply::json(&body)).await;
     assert_eq!(health.status, HealthStatus::UnmappedSeverity);
     assert!(health.detail.contains("sev-7"), "{}", health.detail);
+}
+
+#[tokio::test]
+async fn every_poll_is_a_sign_of_life_even_a_failed_one() {
+    let mut source = start_source(&closed_port());
+    for _ in 0..3 {
+        loop {
+            if let Signal::Alive { source } = source.next().await {
+                assert_eq!(source, "am-test");
+                break;
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_times_out_as_unreachable() {
+    let url = never_answers().await;
+    let mut source = start_with(definition(&[&url], None), None, Duration::from_millis(300));
+    let health = source.health(&mut Vec::new()).await;
+    assert_eq!(health.status, HealthStatus::Unreachable);
+    assert!(health.detail.contains("timed out"), "{}", health.detail);
+}
+
+#[tokio::test]
+async fn https_to_a_plain_http_port_is_unreachable_with_the_tls_error() {
+    let (url, _) = fake_alertmanager(Reply::json(TWO_ALERTS)).await;
+    let mut source = start_source(&url.replace("http://", "https://"));
+    let health = source.health(&mut Vec::new()).await;
+    assert_eq!(health.status, HealthStatus::Unreachable);
+    assert!(
+        health.detail.to_lowercase().contains("tls")
+            || health.detail.to_lowercase().contains("ssl")
+            || health.detail.contains("corrupt message"),
+        "{}",
+        health.detail
+    );
+}
+
+#[tokio::test]
+async fn a_redirect_loop_is_unreachable_and_says_so() {
+    let url = redirect_loop().await;
+    let mut source = start_source(&url);
+    let health = source.health(&mut Vec::new()).await;
+    assert_eq!(health.status, HealthStatus::Unreachable);
+    assert!(health.detail.contains("redirect"), "{}", health.detail);
+}
+
+#[tokio::test]
+async fn an_alert_listed_by_both_members_is_one_alarm() {
+    let (first, _) = fake_alertmanager(Reply::json(TWO_ALERTS)).await;
+    let (second, _) = fake_alertmanager(Reply::json(TWO_ALERTS)).await;
+    let mut source = start_with(definition(&[&first, &second], None), None, TEST_TIMEOUT);
+    let mut alarms = Vec::new();
+    let health = source.health(&mut alarms).await;
+    assert_eq!(health.status, HealthStatus::Ok, "{}", health.detail);
+    tokio::time::sleep(TEST_INTERVAL * 3).await;
+    alarms.extend(
+        source
+            .drain()
+            .into_iter()
+            .filter_map(|signal| match signal {
+                Signal::Alarm(alarm) => Some(alarm),
+                _ => None,
+            }),
+    );
+    let mut keys: Vec<_> = alarms.iter().map(|a| a.key.as_str()).collect();
+    keys.sort();
+    assert_eq!(keys, ["3f2a9c81d0e4b7a1", "77c0e2d4a5b6f809"]);
+}
+
+#[tokio::test]
+async fn a_failing_member_degrades_the_source_and_is_named() {
+    let (alive, _) = fake_alertmanager(Reply::json(TWO_ALERTS)).await;
+    let dead = closed_port();
+    let mut source = start_with(definition(&[&dead, &alive], None), None, TEST_TIMEOUT);
+    let mut alarms = Vec::new();
+    let health = source.health(&mut alarms).await;
+    assert_eq!(health.status, HealthStatus::Degraded);
+    assert!(health.detail.contains(&dead), "{}", health.detail);
+    assert!(health.detail.contains("cannot reach"), "{}", health.detail);
+    assert!(!health.detail.contains(&alive), "{}", health.detail);
+    assert_eq!(health.last_ok, Some(1_000), "data still comes");
+    // The other member's alerts are still shown.
+    source.alarm(|a| a.key == "3f2a9c81d0e4b7a1").await;
+}
+
+#[tokio::test]
+async fn every_member_failing_is_their_failure_with_each_named() {
+    let (first, second) = (closed_port(), closed_port());
+    let mut source = start_with(definition(&[&first, &second], None), None, TEST_TIMEOUT);
+    let health = source.health(&mut Vec::new()).await;
+    assert_eq!(health.status, HealthStatus::Unreachable);
+    assert!(health.detail.contains(&first), "{}", health.detail);
+    assert!(health.detail.contains(&second), "{}", health.detail);
+}
+
+/// Alertmanager behind a proxy that wants `expected` as the Authorization header.
+async fn guarded_alertmanager(expected: &'static str) -> String {
+    let app = axum::Router::new().route(
+        "/api/v2/alerts",
+        axum::routing::get(move |headers: HeaderMap| async move {
+            let offered = headers.get("authorization").and_then(|v| v.to_str().ok());
+            if offered == Some(expected) {
+                (StatusCode::OK, TWO_ALERTS)
+            } else {
+                (StatusCode::UNAUTHORIZED, "")
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}")
+}
+
+fn auth(user: Option<&str>) -> Option<HttpAuth> {
+    Some(HttpAuth {
+        user: user.map(str::to_string),
+        secret: SecretRef::Env {
+            name: "AM_SECRET".into(),
+        },
+    })
+}
+
+#[tokio::test]
+async fn credentials_go_with_every_request() {
+    // "noc:s3cret" in base64.
+    let url = guarded_alertmanager("Basic bm9jOnMzY3JldA==").await;
+    let secret = Some(Secret::new("s3cret"));
+    let basic = definition(&[&url], auth(Some("noc")));
+    let mut source = start_with(basic, secret.clone(), TEST_TIMEOUT);
+    assert_eq!(
+        source.health(&mut Vec::new()).await.status,
+        HealthStatus::Ok
+    );
+
+    let bearer = definition(&[&url], auth(None));
+    let mut source = start_with(bearer, secret, TEST_TIMEOUT);
+    assert_eq!(
+        source.health(&mut Vec::new()).await.status,
+        HealthStatus::AuthFailed
+    );
+
+    let url = guarded_alertmanager("Bearer t0ken").await;
+    let bearer = definition(&[&url], auth(None));
+    let mut source = start_with(bearer, Some(Secret::new("t0ken")), TEST_TIMEOUT);
+    assert_eq!(
+        source.health(&mut Vec::new()).await.status,
+        HealthStatus::Ok
+    );
+}
+
+/// As `GET /api/v2/status` of Alertmanager 0.25 returns it, trimmed.
+const STATUS: &str = r#"{
+  "cluster": {"name": "01JD9Q", "peers": [{"address": "10.0.0.1:9094", "name": "01JD9Q"}], "status": "ready"},
+  "config": {"original": "route: {}"},
+  "uptime": "2026-11-22T20:00:00.000Z",
+  "versionInfo": {"branch": "HEAD", "buildDate": "20230101", "buildUser": "x", "goVersion": "go1.19", "revision": "abc", "version": "0.25.0"}
+}"#;
+
+#[tokio::test]
+async fn check_reports_the_version_cluster_state_and_alert_count() {
+    let routes = [
+        ("/api/v2/status", Reply::json(STATUS)),
+        ("/api/v2/alerts", Reply::json(TWO_ALERTS)),
+    ];
+    let (url, _) = serve_all(&routes).await;
+    let (found, version) = check(&definition(&[&url], None), None).await.unwrap();
+    assert_eq!(version.as_deref(), Some("0.25.0"));
+    assert!(found.contains("cluster ready"), "{found}");
+    assert!(found.contains("2 alerts"), "{found}");
+
+    let dead = closed_port();
+    let (status, detail) = check(&definition(&[&url, &dead], None), None)
+        .await
+        .unwrap_err();
+    assert_eq!(status, HealthStatus::Degraded);
+    assert!(detail.contains(&dead), "{detail}");
+
+    let html = Reply {
+        status: StatusCode::OK,
+        content_type: "text/html",
+        body: b"<html>login</html>".to_vec(),
+    };
+    let (url, _) = serve_all(&[("/api/v2/status", html)]).await;
+    let (status, detail) = check(&definition(&[&url], None), None).await.unwrap_err();
+    assert_eq!(status, HealthStatus::BadPayload);
+    assert!(detail.contains("status"), "{detail}");
 }

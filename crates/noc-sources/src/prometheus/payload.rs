@@ -1,29 +1,56 @@
-//! The Prometheus HTTP API alert list (`GET /api/v1/alerts`), and how one alert
-//! becomes an alarm signal.
+//! The parts of the Prometheus HTTP API the console reads: alerts, alerting rules,
+//! scrape targets, instant queries and build information, and how each becomes an
+//! alarm signal or a reading.
 
 use std::collections::BTreeMap;
 
-use noc_model::{AlarmSignal, Millis};
+use noc_model::{AlarmSignal, Millis, Severity};
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
-use crate::polling::labelled_alarm;
+use crate::polling::{labelled_alarm, node_from_labels};
 
 /// The API's envelope: `{"status": "success", "data": {...}}` or
 /// `{"status": "error", "errorType": ..., "error": ...}`.
 #[derive(Debug, Deserialize)]
-struct Envelope {
+struct Envelope<T> {
     status: String,
-    #[serde(default)]
-    data: Option<AlertsData>,
+    data: Option<T>,
     #[serde(rename = "errorType", default)]
     error_type: Option<String>,
     #[serde(default)]
     error: Option<String>,
 }
 
+/// What Prometheus answered.
+#[derive(Debug)]
+pub enum Answer<T> {
+    Data(T),
+    /// Prometheus' own account of why it could not answer.
+    Error(String),
+}
+
+pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<Answer<T>, String> {
+    let envelope: Envelope<T> = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+    match envelope.status.as_str() {
+        "success" => envelope
+            .data
+            .map(Answer::Data)
+            .ok_or_else(|| "status success without data".to_string()),
+        "error" => {
+            let text = envelope.error.unwrap_or_default();
+            Ok(Answer::Error(match envelope.error_type {
+                Some(kind) => format!("Prometheus reported an error ({kind}): {text}"),
+                None => format!("Prometheus reported an error: {text}"),
+            }))
+        }
+        other => Err(format!("unknown status \"{other}\"")),
+    }
+}
+
 #[derive(Debug, Deserialize)]
-struct AlertsData {
-    alerts: Vec<Alert>,
+pub struct AlertsData {
+    pub alerts: Vec<Alert>,
 }
 
 /// One alert of the list. Only the fields the console uses are read; unknown
@@ -38,32 +65,6 @@ pub struct Alert {
     pub state: String,
     #[serde(rename = "activeAt", default)]
     pub active_at: Option<String>,
-}
-
-/// What Prometheus answered.
-#[derive(Debug)]
-pub enum Answer {
-    Alerts(Vec<Alert>),
-    /// Prometheus' own account of why it could not answer.
-    Error(String),
-}
-
-pub fn parse(body: &[u8]) -> Result<Answer, String> {
-    let envelope: Envelope = serde_json::from_slice(body).map_err(|e| e.to_string())?;
-    match envelope.status.as_str() {
-        "success" => envelope
-            .data
-            .map(|data| Answer::Alerts(data.alerts))
-            .ok_or_else(|| "status success without data".to_string()),
-        "error" => {
-            let text = envelope.error.unwrap_or_default();
-            Ok(Answer::Error(match envelope.error_type {
-                Some(kind) => format!("Prometheus reported an error ({kind}): {text}"),
-                None => format!("Prometheus reported an error: {text}"),
-            }))
-        }
-        other => Err(format!("unknown status \"{other}\"")),
-    }
 }
 
 impl Alert {
@@ -92,4 +93,157 @@ impl Alert {
         }
         alarm
     }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RulesData {
+    pub groups: Vec<RuleGroup>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RuleGroup {
+    pub name: String,
+    #[serde(default)]
+    pub file: String,
+    pub rules: Vec<Rule>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Rule {
+    pub name: String,
+    /// `ok`, `err` or `unknown` (not evaluated yet).
+    pub health: String,
+    #[serde(rename = "lastError", default)]
+    pub last_error: Option<String>,
+}
+
+impl RuleGroup {
+    /// A rule Prometheus cannot evaluate can never fire: the alarms it should
+    /// raise would silently be missing, so the broken rule is itself an alarm.
+    pub fn broken_rules(&self, source: &str, node: Option<&str>, at: Millis) -> Vec<AlarmSignal> {
+        self.rules
+            .iter()
+            .filter(|rule| rule.health == "err")
+            .map(|rule| {
+                let error = rule.last_error.clone().unwrap_or_default();
+                let labels = BTreeMap::from([
+                    ("rule_group".to_string(), self.name.clone()),
+                    ("rule_file".to_string(), self.file.clone()),
+                ]);
+                AlarmSignal {
+                    source: source.to_string(),
+                    key: format!("rule/{}/{}", self.name, rule.name),
+                    node: node.map(str::to_string),
+                    severity: Severity::Warning,
+                    title: format!("rule {} cannot be evaluated: {error}", rule.name),
+                    text: error,
+                    labels,
+                    at,
+                    firing: true,
+                }
+            })
+            .collect()
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TargetsData {
+    #[serde(rename = "activeTargets")]
+    pub active_targets: Vec<Target>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Target {
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    #[serde(rename = "scrapePool", default)]
+    pub scrape_pool: String,
+    #[serde(rename = "scrapeUrl", default)]
+    pub scrape_url: String,
+    #[serde(rename = "lastError", default)]
+    pub last_error: String,
+    /// `up`, `down` or `unknown` (not scraped yet).
+    pub health: String,
+}
+
+impl Target {
+    /// A target that cannot be scraped, as an alarm on its node; `None` while it is up.
+    pub fn down_alarm(&self, source: &str, at: Millis) -> Option<AlarmSignal> {
+        if self.health != "down" {
+            return None;
+        }
+        let instance = self
+            .labels
+            .get("instance")
+            .cloned()
+            .unwrap_or_else(|| self.scrape_url.clone());
+        let mut labels = self.labels.clone();
+        labels.insert("scrape_url".into(), self.scrape_url.clone());
+        Some(AlarmSignal {
+            source: source.to_string(),
+            key: format!("target/{}/{instance}", self.scrape_pool),
+            node: node_from_labels(&self.labels),
+            severity: Severity::Major,
+            title: format!("scrape target {instance} ({}) is down", self.scrape_pool),
+            text: self.last_error.clone(),
+            labels,
+            at,
+            firing: true,
+        })
+    }
+}
+
+/// The result of an instant query.
+#[derive(Debug, Deserialize)]
+pub struct QueryData {
+    /// `vector`, `scalar`, `matrix` or `string`.
+    #[serde(rename = "resultType")]
+    pub result_type: String,
+    pub result: serde_json::Value,
+}
+
+#[derive(Debug, Deserialize)]
+struct VectorSample {
+    /// `[unix seconds, "value as text"]`.
+    value: (serde_json::Value, String),
+}
+
+impl QueryData {
+    /// The one number a KPI shows, or why there is none.
+    pub fn single_value(self) -> Result<f64, String> {
+        let unreadable =
+            |e: serde_json::Error| format!("unreadable {} result: {e}", self.result_type);
+        let text = match self.result_type.as_str() {
+            "scalar" => {
+                let (_, text): (serde_json::Value, String) =
+                    serde_json::from_value(self.result.clone()).map_err(unreadable)?;
+                text
+            }
+            "vector" => {
+                let mut samples: Vec<VectorSample> =
+                    serde_json::from_value(self.result.clone()).map_err(unreadable)?;
+                match samples.len() {
+                    0 => return Err("no data".into()),
+                    1 => samples.remove(0).value.1,
+                    many => {
+                        return Err(format!(
+                            "the query returns {many} series; a KPI needs exactly one \
+                             (aggregate it, e.g. with sum)"
+                        ))
+                    }
+                }
+            }
+            other => return Err(format!("the query returns a {other}, not a number")),
+        };
+        match text.parse::<f64>() {
+            Ok(value) if value.is_finite() => Ok(value),
+            Ok(_) => Err(format!("the value is {text}")),
+            Err(_) => Err(format!("the value \"{text}\" is not a number")),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct BuildInfo {
+    pub version: String,
 }

@@ -4,12 +4,20 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::fake_endpoint::{serve, Reply, Running, TEST_INTERVAL, TEST_TIMEOUT};
+use crate::fake_endpoint::{
+    never_answers, redirect_loop, serve_all, Reply, Running, TEST_INTERVAL, TEST_TIMEOUT,
+};
+use crate::polling::MAX_BODY_BYTES;
+use crate::source::SourceContext;
 
 use axum::http::StatusCode;
-use noc_model::{HealthStatus, ManualClock, Severity, Signal, SourceHealth};
+use noc_model::{
+    HealthStatus, KpiQuery, KpiReading, ManualClock, Severity, Signal, SourceDefinition,
+    SourceHealth, SourceSettings,
+};
+use tokio::sync::mpsc;
 
-use super::{spawn, PrometheusConfig};
+use super::{check, start, Server};
 
 /// As `GET /api/v1/alerts` of Prometheus 2.x returns it: one firing, one pending.
 const TWO_ALERTS: &str = r#"{
@@ -36,20 +44,54 @@ const TWO_ALERTS: &str = r#"{
 
 const NO_ALERTS: &str = r#"{"status":"success","data":{"alerts":[]}}"#;
 
-async fn fake_prometheus(reply: Reply) -> (String, Arc<Mutex<Reply>>) {
-    serve("/api/v1/alerts", reply).await
+const NO_RULES: &str = r#"{"status":"success","data":{"groups":[]}}"#;
+
+/// Prometheus answering `alerts` for its alert list and nothing else of note.
+async fn fake_prometheus(alerts: Reply) -> (String, Arc<Mutex<Reply>>) {
+    let (url, mut replies) = serve_all(&[
+        ("/api/v1/alerts", alerts),
+        ("/api/v1/rules", Reply::json(NO_RULES)),
+    ])
+    .await;
+    (url, replies.remove(0))
+}
+
+fn definition(url: &str, targets: bool, kpis: Vec<KpiQuery>) -> SourceDefinition {
+    SourceDefinition {
+        name: "prom-test".into(),
+        enabled: true,
+        interval_secs: None,
+        timeout_secs: None,
+        node: Some("prom-1".into()),
+        settings: SourceSettings::Prometheus {
+            url: url.into(),
+            auth: None,
+            targets,
+            kpis,
+        },
+    }
+}
+
+/// Runs the source on `definition` with the tests' short interval and `timeout`.
+fn start_with(definition: SourceDefinition, timeout: Duration) -> Running {
+    let mut server = Server::from_definition(&definition, None).unwrap();
+    server.config.interval = TEST_INTERVAL;
+    server.config.timeout = timeout;
+    Running::start(|signals, shutdown| {
+        let (probe_results, _) = mpsc::channel(1);
+        let ctx = SourceContext {
+            clock: Arc::new(ManualClock::new(1_000)),
+            signals,
+            probe_results,
+            shutdown,
+            secret: None,
+        };
+        start(server, ctx);
+    })
 }
 
 fn start_source(url: &str) -> Running {
-    let config = PrometheusConfig {
-        name: "prom-test".into(),
-        url: url.into(),
-        interval: TEST_INTERVAL,
-        timeout: TEST_TIMEOUT,
-    };
-    Running::start(|out, shutdown| {
-        spawn(config, Arc::new(ManualClock::new(1_000)), out, shutdown);
-    })
+    start_with(definition(url, false, Vec::new()), TEST_TIMEOUT)
 }
 
 #[tokio::test]
@@ -148,6 +190,11 @@ async fn health_for(reply: Reply) -> SourceHealth {
     source.health(&mut Vec::new()).await
 }
 
+async fn health_at(url: &str, timeout: Duration) -> SourceHealth {
+    let mut source = start_with(definition(url, false, Vec::new()), timeout);
+    source.health(&mut Vec::new()).await
+}
+
 #[tokio::test]
 async fn an_error_status_is_a_bad_payload_with_prometheus_words() {
     let health = health_for(Reply {
@@ -213,4 +260,225 @@ async fn an_unknown_severity_word_is_named() {
     let health = health_for(Reply::json(&TWO_ALERTS.replace("\"warning\"", "\"sev-7\""))).await;
     assert_eq!(health.status, HealthStatus::UnmappedSeverity);
     assert!(health.detail.contains("sev-7"), "{}", health.detail);
+}
+
+#[tokio::test]
+async fn truncated_json_and_wrong_types_are_a_bad_payload() {
+    for body in [
+        &TWO_ALERTS[..150],
+        r#"{"status":"success","data":{"alerts":[{"labels":{"alertname":3},"state":"firing"}]}}"#,
+        r#"{"status":"success","data":{"alerts":{}}}"#,
+        r#"[1,2,3]"#,
+    ] {
+        let health = health_for(Reply::json(body)).await;
+        assert_eq!(health.status, HealthStatus::BadPayload, "{body}");
+        assert!(health.detail.contains("alert list"), "{}", health.detail);
+    }
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_refused() {
+    let mut body = b"{".to_vec();
+    body.resize(MAX_BODY_BYTES + 1, b' ');
+    let health = health_for(Reply {
+        body,
+        ..Reply::json("")
+    })
+    .await;
+    assert_eq!(health.status, HealthStatus::BadPayload);
+    assert!(health.detail.contains("10 MB"), "{}", health.detail);
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_times_out_as_unreachable() {
+    let health = health_at(&never_answers().await, Duration::from_millis(300)).await;
+    assert_eq!(health.status, HealthStatus::Unreachable);
+    assert!(health.detail.contains("timed out"), "{}", health.detail);
+}
+
+#[tokio::test]
+async fn https_to_a_plain_http_port_is_unreachable() {
+    let (url, _) = fake_prometheus(Reply::json(NO_ALERTS)).await;
+    let health = health_at(&url.replace("http://", "https://"), TEST_TIMEOUT).await;
+    assert_eq!(health.status, HealthStatus::Unreachable);
+    assert!(health.detail.contains("Prometheus"), "{}", health.detail);
+}
+
+#[tokio::test]
+async fn a_redirect_loop_is_unreachable_and_says_so() {
+    let health = health_at(&redirect_loop().await, TEST_TIMEOUT).await;
+    assert_eq!(health.status, HealthStatus::Unreachable);
+    assert!(health.detail.contains("redirect"), "{}", health.detail);
+}
+
+/// As `GET /api/v1/rules?type=alert` returns it with one rule that fails.
+const BROKEN_RULE: &str = r#"{"status":"success","data":{"groups":[{
+  "name": "node", "file": "/etc/prometheus/node.yml", "interval": 15,
+  "rules": [
+    {"name": "NodeDown", "query": "up == 0", "health": "ok", "type": "alerting", "state": "inactive", "alerts": []},
+    {"name": "DiskFull", "query": "disk_used / disk_size > 0.9", "health": "err",
+     "lastError": "found duplicate series for the match group", "type": "alerting", "state": "inactive", "alerts": []}
+  ]}]}}"#;
+
+#[tokio::test]
+async fn a_rule_that_cannot_be_evaluated_is_a_warning_until_it_can() {
+    let (url, replies) = serve_all(&[
+        ("/api/v1/alerts", Reply::json(NO_ALERTS)),
+        ("/api/v1/rules", Reply::json(BROKEN_RULE)),
+    ])
+    .await;
+    let mut source = start_source(&url);
+    let broken = source.alarm(|a| a.firing).await;
+    assert_eq!(broken.key, "rule/node/DiskFull");
+    assert_eq!(broken.severity, Severity::Warning);
+    assert_eq!(
+        broken.title,
+        "rule DiskFull cannot be evaluated: found duplicate series for the match group"
+    );
+    assert_eq!(broken.node.as_deref(), Some("prom-1"));
+    *replies[1].lock().unwrap() =
+        Reply::json(&BROKEN_RULE.replace(r#""health": "err""#, r#""health": "ok""#));
+    let fixed = source.alarm(|a| !a.firing).await;
+    assert_eq!(fixed.key, broken.key);
+}
+
+/// As `GET /api/v1/targets?state=active` returns it: one target up, one down.
+const TARGETS: &str = r#"{"status":"success","data":{"activeTargets":[
+  {"discoveredLabels": {}, "labels": {"instance": "core-sw1:9100", "job": "node"}, "scrapePool": "node",
+   "scrapeUrl": "http://core-sw1:9100/metrics", "globalUrl": "http://core-sw1:9100/metrics",
+   "lastError": "Get \"http://core-sw1:9100/metrics\": dial tcp 10.0.0.1:9100: connect: connection refused",
+   "lastScrape": "2026-11-22T22:40:00.1Z", "lastScrapeDuration": 0.001, "health": "down", "scrapeInterval": "15s", "scrapeTimeout": "10s"},
+  {"discoveredLabels": {}, "labels": {"instance": "db-1:9100", "job": "node"}, "scrapePool": "node",
+   "scrapeUrl": "http://db-1:9100/metrics", "globalUrl": "http://db-1:9100/metrics", "lastError": "",
+   "lastScrape": "2026-11-22T22:40:00.2Z", "lastScrapeDuration": 0.01, "health": "up", "scrapeInterval": "15s", "scrapeTimeout": "10s"}
+], "droppedTargets": []}}"#;
+
+#[tokio::test]
+async fn a_target_that_is_down_is_a_major_alarm_on_its_node_until_it_is_up() {
+    let (url, replies) = serve_all(&[
+        ("/api/v1/alerts", Reply::json(NO_ALERTS)),
+        ("/api/v1/rules", Reply::json(NO_RULES)),
+        ("/api/v1/targets", Reply::json(TARGETS)),
+    ])
+    .await;
+    let mut source = start_with(definition(&url, true, Vec::new()), TEST_TIMEOUT);
+    let down = source.alarm(|a| a.firing).await;
+    assert_eq!(down.key, "target/node/core-sw1:9100");
+    assert_eq!(down.node.as_deref(), Some("core-sw1"));
+    assert_eq!(down.severity, Severity::Major);
+    assert!(down.text.contains("connection refused"), "{}", down.text);
+    *replies[2].lock().unwrap() =
+        Reply::json(&TARGETS.replace(r#""health": "down""#, r#""health": "up""#));
+    let up = source.alarm(|a| !a.firing).await;
+    assert_eq!(up.key, down.key);
+}
+
+#[tokio::test]
+async fn targets_are_not_asked_for_unless_configured() {
+    // No target route: asking would fail the poll.
+    let (url, _) = fake_prometheus(Reply::json(NO_ALERTS)).await;
+    let mut source = start_source(&url);
+    let health = source.health(&mut Vec::new()).await;
+    assert_eq!(health.status, HealthStatus::Ok, "{}", health.detail);
+}
+
+fn kpi(name: &str) -> KpiQuery {
+    KpiQuery {
+        name: name.into(),
+        query: "sum(rate(http_requests_total[5m]))".into(),
+        unit: Some("req/s".into()),
+    }
+}
+
+async fn reading_for(answer: Reply) -> KpiReading {
+    let (url, _) = serve_all(&[
+        ("/api/v1/alerts", Reply::json(NO_ALERTS)),
+        ("/api/v1/rules", Reply::json(NO_RULES)),
+        ("/api/v1/query", answer),
+    ])
+    .await;
+    let mut source = start_with(definition(&url, false, vec![kpi("requests")]), TEST_TIMEOUT);
+    let mut health = None;
+    loop {
+        match source.next().await {
+            Signal::Kpi(reading) => {
+                let health: SourceHealth = health.expect("health comes first");
+                assert_eq!(
+                    health.status,
+                    HealthStatus::Ok,
+                    "a KPI made the source unhealthy"
+                );
+                return reading;
+            }
+            Signal::Health(h) => health = Some(h),
+            _ => {}
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_kpi_query_with_one_sample_is_its_value_every_poll() {
+    let one = r#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1795387200.1,"42.5"]}]}}"#;
+    let reading = reading_for(Reply::json(one)).await;
+    assert_eq!(reading.source, "prom-test");
+    assert_eq!(reading.name, "requests");
+    assert_eq!(reading.value, Some(42.5));
+    assert_eq!(reading.unit.as_deref(), Some("req/s"));
+    assert_eq!(reading.error, None);
+    let scalar =
+        r#"{"status":"success","data":{"resultType":"scalar","result":[1795387200.1,"7"]}}"#;
+    assert_eq!(reading_for(Reply::json(scalar)).await.value, Some(7.0));
+}
+
+#[tokio::test]
+async fn a_kpi_without_a_single_number_says_why() {
+    let none = r#"{"status":"success","data":{"resultType":"vector","result":[]}}"#;
+    let reading = reading_for(Reply::json(none)).await;
+    assert_eq!(
+        (reading.value, reading.error.as_deref()),
+        (None, Some("no data"))
+    );
+
+    let three = r#"{"status":"success","data":{"resultType":"vector","result":[
+        {"metric":{"a":"1"},"value":[1,"1"]},{"metric":{"a":"2"},"value":[1,"2"]},{"metric":{"a":"3"},"value":[1,"3"]}]}}"#;
+    let reading = reading_for(Reply::json(three)).await;
+    assert_eq!(reading.value, None);
+    assert!(reading.error.unwrap().contains("3 series"));
+
+    let refused = Reply {
+        status: StatusCode::BAD_REQUEST,
+        ..Reply::json(
+            r#"{"status":"error","errorType":"bad_data","error":"invalid parameter \"query\": 1:5: parse error"}"#,
+        )
+    };
+    let reading = reading_for(refused).await;
+    assert_eq!(reading.value, None);
+    assert!(reading.error.unwrap().contains("parse error"));
+
+    let nan = r#"{"status":"success","data":{"resultType":"scalar","result":[1,"NaN"]}}"#;
+    let reading = reading_for(Reply::json(nan)).await;
+    assert_eq!(reading.value, None);
+    assert!(reading.error.unwrap().contains("NaN"));
+}
+
+#[tokio::test]
+async fn check_reports_the_version_from_the_build_information() {
+    let build = r#"{"status":"success","data":{"version":"2.42.0+ds","revision":"","branch":"debian/sid","buildUser":"x","buildDate":"20230101","goVersion":"go1.19"}}"#;
+    let (url, _) = serve_all(&[
+        ("/api/v1/status/buildinfo", Reply::json(build)),
+        ("/api/v1/alerts", Reply::json(TWO_ALERTS)),
+    ])
+    .await;
+    let (found, version) = check(&definition(&url, false, Vec::new()), None)
+        .await
+        .unwrap();
+    assert_eq!(version.as_deref(), Some("2.42.0+ds"));
+    assert!(found.contains("2 alerts"), "{found}");
+
+    let (url, _) = serve_all(&[("/api/v1/alerts", Reply::json(NO_ALERTS))]).await;
+    let (status, detail) = check(&definition(&url, false, Vec::new()), None)
+        .await
+        .unwrap_err();
+    assert_eq!(status, HealthStatus::BadPayload);
+    assert!(detail.contains("404"), "{detail}");
 }
