@@ -1,6 +1,7 @@
-//! The source against a fake Zabbix API that answers with recorded 6.0 and 7.0
-//! answers and checks each request as that version would, and against the things
-//! that stand in front of a broken Zabbix.
+//! The source against a fake Zabbix API that answers with the answers recorded from a
+//! real Zabbix 6.0 (and the 7.0 ones derived from them, see
+//! tests/integration/zabbix/record-fixtures.py) and checks each request as that version
+//! would, and against the things that stand in front of a broken Zabbix.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -157,12 +158,12 @@ async fn every_zabbix_severity_has_its_place_and_not_classified_is_no_warning() 
         let (health, alarms) = first_poll(&url, password(), TEST_TIMEOUT, 6).await;
         assert_eq!(health.status, HealthStatus::Ok, "{}", health.detail);
         let severity = |eventid| by_key(&alarms, eventid).severity;
-        assert_eq!(severity("20106"), Severity::Unknown, "0 not classified");
-        assert_eq!(severity("20105"), Severity::Info, "1 information");
-        assert_eq!(severity("20103"), Severity::Warning, "2 warning");
-        assert_eq!(severity("20102"), Severity::Minor, "3 average");
-        assert_eq!(severity("20101"), Severity::Major, "4 high");
-        assert_eq!(severity("20104"), Severity::Critical, "5 disaster");
+        assert_eq!(severity("25"), Severity::Unknown, "0 not classified");
+        assert_eq!(severity("24"), Severity::Info, "1 information");
+        assert_eq!(severity("22"), Severity::Warning, "2 warning");
+        assert_eq!(severity("21"), Severity::Minor, "3 average");
+        assert_eq!(severity("20"), Severity::Major, "4 high");
+        assert_eq!(severity("23"), Severity::Critical, "5 disaster");
     }
 }
 
@@ -173,7 +174,7 @@ async fn a_severity_zabbix_does_not_define_shows_as_unmapped() {
     let (health, alarms) = first_poll(&url, password(), TEST_TIMEOUT, 6).await;
     assert_eq!(health.status, HealthStatus::UnmappedSeverity);
     assert!(health.detail.contains('9'), "{}", health.detail);
-    assert_eq!(by_key(&alarms, "20101").severity, Severity::Unknown);
+    assert_eq!(by_key(&alarms, "20").severity, Severity::Unknown);
 }
 
 #[tokio::test]
@@ -181,14 +182,14 @@ async fn a_problem_becomes_an_alarm_on_its_host_with_the_zabbix_facts_as_labels(
     let (url, _fake) = serve(&ZABBIX_60, password_login()).await;
     let (_, alarms) = first_poll(&url, password(), TEST_TIMEOUT, 6).await;
 
-    let link = by_key(&alarms, "20101");
+    let link = by_key(&alarms, "20");
     assert_eq!(link.source, "zbx-test");
     assert_eq!(link.node.as_deref(), Some("core-sw1"));
     assert_eq!(link.title, "Interface Gi0/1 link down");
     assert!(link.firing);
     let label = |alarm: &AlarmSignal, name: &str| alarm.labels.get(name).cloned();
-    assert_eq!(label(link, "eventid").as_deref(), Some("20101"));
-    assert_eq!(label(link, "triggerid").as_deref(), Some("13001"));
+    assert_eq!(label(link, "eventid").as_deref(), Some("20"));
+    assert_eq!(label(link, "triggerid").as_deref(), Some("23133"));
     assert_eq!(label(link, "host").as_deref(), Some("core-sw1"));
     assert_eq!(label(link, "host_name").as_deref(), Some("Core switch 1"));
     assert_eq!(label(link, "tag.interface").as_deref(), Some("Gi0/1"));
@@ -197,17 +198,18 @@ async fn a_problem_becomes_an_alarm_on_its_host_with_the_zabbix_facts_as_labels(
     assert_eq!(label(link, "maintenance").as_deref(), Some("false"));
     let expected_url = url.replace(
         "api_jsonrpc.php",
-        "tr_events.php?triggerid=13001&eventid=20101",
+        "tr_events.php?triggerid=23133&eventid=20",
     );
     assert_eq!(label(link, "url"), Some(expected_url));
 
-    let disk = by_key(&alarms, "20103");
+    let disk = by_key(&alarms, "22");
     assert_eq!(label(disk, "tag.service").as_deref(), Some("db, backup"));
-    let cpu = by_key(&alarms, "20102");
+    let cpu = by_key(&alarms, "21");
     assert_eq!(label(cpu, "acknowledged").as_deref(), Some("true"));
-    let agent = by_key(&alarms, "20105");
-    assert_eq!(label(agent, "suppressed").as_deref(), Some("true"));
-    let lab = by_key(&alarms, "20106");
+    let agent = by_key(&alarms, "24");
+    assert_eq!(label(agent, "suppressed").as_deref(), Some("false"));
+    let lab = by_key(&alarms, "25");
+    assert_eq!(label(lab, "suppressed").as_deref(), Some("true"));
     assert_eq!(label(lab, "maintenance").as_deref(), Some("true"));
 }
 
@@ -215,11 +217,11 @@ async fn a_problem_becomes_an_alarm_on_its_host_with_the_zabbix_facts_as_labels(
 async fn a_problem_that_is_no_longer_open_is_resolved_under_the_same_key() {
     let (url, fake) = serve(&ZABBIX_70, password_login()).await;
     let mut source = start(&url, password(), TEST_TIMEOUT);
-    let open = source.alarm(|a| a.key == "20104").await;
+    let open = source.alarm(|a| a.key == "23").await;
     fake.lock()
         .unwrap()
         .problems
-        .retain(|p| p["eventid"] != "20104");
+        .retain(|p| p["eventid"] != "23");
     let resolved = source.alarm(|a| !a.firing).await;
     assert_eq!(resolved.key, open.key);
     assert_eq!(resolved.title, open.title);
@@ -235,13 +237,13 @@ async fn a_terminated_session_is_opened_again_without_a_health_change() {
         {
             let mut fake = fake.lock().unwrap();
             fake.sessions.clear();
-            fake.problems.retain(|p| p["eventid"] != "20101");
+            fake.problems.retain(|p| p["eventid"] != "20");
         }
         let mut health_changes = Vec::new();
         loop {
             match source.next().await {
                 Signal::Health(health) => health_changes.push(health),
-                Signal::Alarm(alarm) if alarm.key == "20101" && !alarm.firing => break,
+                Signal::Alarm(alarm) if alarm.key == "20" && !alarm.firing => break,
                 _ => {}
             }
         }
@@ -329,14 +331,14 @@ async fn acknowledging_a_problem_is_confirmed_by_reading_it_back() {
     for fixtures in [&ZABBIX_60, &ZABBIX_70] {
         let (url, fake) = serve(fixtures, password_login()).await;
         let def = definition(&url, Some(USER));
-        acknowledge(&def, Some(Secret::new(PASSWORD)), "20101", "[alice] on it")
+        acknowledge(&def, Some(Secret::new(PASSWORD)), "20", "[alice] on it")
             .await
             .unwrap_or_else(|e| panic!("Zabbix {}: {e}", fixtures.version));
         let fake = fake.lock().unwrap();
         let problem = fake
             .problems
             .iter()
-            .find(|p| p["eventid"] == "20101")
+            .find(|p| p["eventid"] == "20")
             .unwrap();
         assert_eq!(problem["acknowledged"], "1");
         assert_eq!(problem["acknowledges"][0]["message"], "[alice] on it");
@@ -351,13 +353,13 @@ async fn acknowledging_a_problem_is_confirmed_by_reading_it_back() {
 async fn an_acknowledgement_shows_on_the_alarm_at_the_next_poll() {
     let (url, _fake) = serve(&ZABBIX_70, Login::Token(TOKEN.into())).await;
     let mut source = start(&url, token(), TEST_TIMEOUT);
-    source.alarm(|a| a.key == "20101").await;
+    source.alarm(|a| a.key == "20").await;
     let def = definition(&url, None);
-    acknowledge(&def, Some(Secret::new(TOKEN)), "20101", "[bob] rebooting")
+    acknowledge(&def, Some(Secret::new(TOKEN)), "20", "[bob] rebooting")
         .await
         .unwrap();
     let updated = source
-        .alarm(|a| a.key == "20101" && a.labels["acknowledged"] == "true")
+        .alarm(|a| a.key == "20" && a.labels["acknowledged"] == "true")
         .await;
     assert!(updated.firing);
 }
@@ -383,7 +385,7 @@ async fn acknowledging_an_unknown_event_is_not_confirmed() {
 async fn acknowledging_with_a_wrong_password_fails_without_the_secret() {
     let (url, _fake) = serve(&ZABBIX_60, password_login()).await;
     let def = definition(&url, Some(USER));
-    let err = acknowledge(&def, Some(Secret::new("bad-Zq8-pw")), "20101", "x")
+    let err = acknowledge(&def, Some(Secret::new("bad-Zq8-pw")), "20", "x")
         .await
         .unwrap_err();
     assert_eq!(err.status(), HealthStatus::AuthFailed);
