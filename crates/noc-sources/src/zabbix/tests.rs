@@ -335,11 +335,7 @@ async fn acknowledging_a_problem_is_confirmed_by_reading_it_back() {
             .await
             .unwrap_or_else(|e| panic!("Zabbix {}: {e}", fixtures.version));
         let fake = fake.lock().unwrap();
-        let problem = fake
-            .problems
-            .iter()
-            .find(|p| p["eventid"] == "20")
-            .unwrap();
+        let problem = fake.problems.iter().find(|p| p["eventid"] == "20").unwrap();
         assert_eq!(problem["acknowledged"], "1");
         assert_eq!(problem["acknowledges"][0]["message"], "[alice] on it");
         assert_eq!(
