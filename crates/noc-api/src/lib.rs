@@ -11,6 +11,7 @@ mod follow;
 mod ingest;
 mod liveness;
 mod silences;
+mod source_ack;
 mod sources;
 
 pub use console::{Console, EventPage, HubInfo, HubSettings};

@@ -13,7 +13,7 @@ use subtle::ConstantTimeEq;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::webhook::{self, Hooks, WebhookEndpoint};
-use crate::{assets, openapi, sources, stream};
+use crate::{assets, openapi, source_ack, sources, stream};
 
 /// The browser may load and connect only to the hub itself; source text can never
 /// run as script.
@@ -81,6 +81,7 @@ pub fn router(state: AppState) -> Router {
         .route("/stream", get(stream::upgrade))
         .route("/openapi.json", get(openapi::document))
         .merge(sources::routes())
+        .merge(source_ack::routes())
         .fallback(|| async { HttpError(ApiError::not_found("not_found", "no such API endpoint")) })
         // `layer`, not `route_layer`: unknown API paths must not reveal themselves
         // to a caller without the token either.

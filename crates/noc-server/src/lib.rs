@@ -7,6 +7,7 @@ pub mod config;
 mod http;
 mod openapi;
 mod secrets;
+mod source_ack;
 mod sources;
 mod stream;
 mod webhook;

@@ -1,7 +1,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use crate::{http, sources};
+use crate::{http, source_ack, sources};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -22,6 +22,7 @@ use crate::{http, sources};
         sources::test,
         sources::test_saved,
         sources::kpis,
+        source_ack::acknowledge_at_source,
     ),
     modifiers(&BearerAuth)
 )]
