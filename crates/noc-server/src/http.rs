@@ -13,7 +13,7 @@ use subtle::ConstantTimeEq;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::webhook::{self, Hooks, WebhookEndpoint};
-use crate::{assets, openapi, source_ack, sources, stream};
+use crate::{assets, openapi, probes, source_ack, sources, stream};
 
 /// The browser may load and connect only to the hub itself; source text can never
 /// run as script.
@@ -29,6 +29,7 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub(crate) wire: Arc<stream::WireCache>,
     pub(crate) hooks: Arc<Hooks>,
+    pub(crate) probes: Option<noc_api::Probes>,
 }
 
 impl AppState {
@@ -39,6 +40,7 @@ impl AppState {
             clock,
             wire: Arc::default(),
             hooks: Arc::default(),
+            probes: None,
         }
     }
 
@@ -82,6 +84,7 @@ pub fn router(state: AppState) -> Router {
         .route("/openapi.json", get(openapi::document))
         .merge(sources::routes())
         .merge(source_ack::routes())
+        .merge(probes::routes())
         .fallback(|| async { HttpError(ApiError::not_found("not_found", "no such API endpoint")) })
         // `layer`, not `route_layer`: unknown API paths must not reveal themselves
         // to a caller without the token either.

@@ -6,6 +6,7 @@ mod assets;
 pub mod config;
 mod http;
 mod openapi;
+mod probes;
 mod secrets;
 mod source_ack;
 mod sources;
@@ -17,12 +18,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
-use noc_api::{Console, HubSettings};
+use noc_api::{Console, HubSettings, Probes};
 use noc_engine::EngineConfig;
 use noc_model::Clock;
 use noc_sources::demo::DemoConfig;
 use noc_sources::SystemClock;
-use noc_store::Store;
+use noc_store::{ProbeHistory, Store};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
@@ -106,6 +107,10 @@ pub async fn start(opts: HubOptions) -> anyhow::Result<RunningHub> {
     let store = Store::open(&db)
         .await
         .with_context(|| format!("cannot open the event log {}", db.display()))?;
+    let probes_db = opts.data_dir.join("probes.db");
+    let probe_history = ProbeHistory::open(&probes_db)
+        .await
+        .with_context(|| format!("cannot open the probe history {}", probes_db.display()))?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let shutdown = CancellationToken::new();
     let hub_settings = HubSettings {
@@ -113,6 +118,7 @@ pub async fn start(opts: HubOptions) -> anyhow::Result<RunningHub> {
         demo: opts.demo.is_some(),
     };
     let console = Console::start(store, clock.clone(), hub_settings, shutdown.clone()).await;
+    let probes = Probes::start(&console, probe_history, clock.clone());
     if let Some(demo) = opts.demo {
         noc_sources::demo::spawn(demo, clock.clone(), console.signal_sink(), shutdown.clone());
     }
@@ -124,7 +130,11 @@ pub async fn start(opts: HubOptions) -> anyhow::Result<RunningHub> {
         .await
         .with_context(|| format!("cannot listen on {}:{}", opts.bind, opts.port))?;
     let addr = listener.local_addr()?;
-    let app = router(AppState::new(console.clone(), token.clone(), clock).with_webhooks(webhooks));
+    let app = router(
+        AppState::new(console.clone(), token.clone(), clock)
+            .with_webhooks(webhooks)
+            .with_probes(probes),
+    );
     let stop = shutdown.clone();
     let server = tokio::spawn(async move {
         axum::serve(listener, app)

@@ -1,7 +1,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use crate::{http, source_ack, sources};
+use crate::{http, probes, source_ack, sources};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -23,6 +23,8 @@ use crate::{http, source_ack, sources};
         sources::test_saved,
         sources::kpis,
         source_ack::acknowledge_at_source,
+        probes::list,
+        probes::history,
     ),
     modifiers(&BearerAuth)
 )]
