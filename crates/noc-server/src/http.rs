@@ -4,7 +4,7 @@ use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use noc_api::{ApiError, Console, EventPage, HubInfo};
 use noc_model::{Clock, Event, Incident, IncidentId, Seq, Snapshot, Topology};
@@ -13,7 +13,7 @@ use subtle::ConstantTimeEq;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::webhook::{self, Hooks, WebhookEndpoint};
-use crate::{assets, openapi, probes, source_ack, sources, stream};
+use crate::{assets, openapi, probes, silences, source_ack, sources, stream};
 
 /// The browser may load and connect only to the hub itself; source text can never
 /// run as script.
@@ -80,6 +80,11 @@ pub fn router(state: AppState) -> Router {
         .route("/incidents/{id}/timeline", get(timeline))
         .route("/incidents/{id}/acknowledge", post(acknowledge))
         .route("/incidents/{id}/comments", post(comment))
+        .route(
+            "/sources/{name}/silences",
+            get(silences::list).post(silences::create),
+        )
+        .route("/sources/{name}/silences/{id}", delete(silences::expire))
         .route("/stream", get(stream::upgrade))
         .route("/openapi.json", get(openapi::document))
         .merge(sources::routes())

@@ -8,6 +8,7 @@ mod http;
 mod openapi;
 mod probes;
 mod secrets;
+mod silences;
 mod source_ack;
 mod sources;
 mod stream;

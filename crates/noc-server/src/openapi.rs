@@ -1,7 +1,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use crate::{http, probes, source_ack, sources};
+use crate::{http, probes, silences, source_ack, sources};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -22,6 +22,9 @@ use crate::{http, probes, source_ack, sources};
         sources::test,
         sources::test_saved,
         sources::kpis,
+        silences::list,
+        silences::create,
+        silences::expire,
         source_ack::acknowledge_at_source,
         probes::list,
         probes::history,

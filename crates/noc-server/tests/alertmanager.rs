@@ -1,13 +1,15 @@
 //! The hub against a real Prometheus Alertmanager (Debian package
 //! `prometheus-alertmanager`): an alert posted there shows on the console, and
-//! losing Alertmanager turns the source unreachable without clearing the alarm.
+//! losing Alertmanager turns the source unreachable without clearing the alarm;
+//! two Alertmanagers as one HA source show an alert once and a lost member as
+//! degraded; silences created and expired through the hub's API are real.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use noc_model::{AlarmStatus, HealthStatus, Snapshot};
-use noc_server::{start, HubOptions};
+use noc_server::{start, HubOptions, RunningHub};
 
 mod common;
 use common::{free_port, source_status, wait_for, Daemon};
@@ -169,5 +171,286 @@ async fn alerts_from_a_real_alertmanager_reach_the_console() {
     .await;
 
     am.kill();
+    hub.shutdown().await;
+}
+
+/// A running Alertmanager with its own port and storage in `dir`.
+struct Member {
+    base: String,
+    daemon: Daemon,
+}
+
+async fn start_member(http: &reqwest::Client, dir: &Path, name: &str) -> Member {
+    let storage = dir.join(name);
+    std::fs::create_dir_all(&storage).unwrap();
+    let log = dir.join(format!("{name}.log"));
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut daemon = start_alertmanager(port, &storage, &log);
+    wait_ready(http, &base, &mut daemon, &log).await;
+    Member { base, daemon }
+}
+
+async fn start_hub(dir: &Path, source_toml: &str) -> RunningHub {
+    let config = dir.join("noc.toml");
+    std::fs::write(&config, source_toml).unwrap();
+    let mut options = HubOptions::loopback(dir.join("data"));
+    options.demo = None;
+    options.config = Some(config);
+    start(options).await.expect("hub starts")
+}
+
+async fn post_node_down(http: &reqwest::Client, base: &str) {
+    let alert = serde_json::json!([{
+        "labels": {"alertname": "NodeDown", "instance": "core-sw1:9100", "severity": "critical"},
+        "annotations": {"summary": "Node down"},
+        "endsAt": rfc3339_in(Duration::from_secs(3600)),
+    }]);
+    let posted = http
+        .post(format!("{base}/api/v2/alerts"))
+        .json(&alert)
+        .send()
+        .await
+        .expect("POST /api/v2/alerts");
+    assert!(
+        posted.status().is_success(),
+        "POST answered {}",
+        posted.status()
+    );
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_alertmanagers_as_one_source_show_an_alert_once_and_a_lost_member_as_degraded() {
+    let temp = tempfile::tempdir().unwrap();
+    let http = client();
+    let first = start_member(&http, temp.path(), "am-a").await;
+    let mut second = start_member(&http, temp.path(), "am-b").await;
+    let hub = start_hub(
+        temp.path(),
+        &format!(
+            "[[alertmanager]]\nname = \"{SOURCE}\"\nurls = [\"{}\", \"{}\"]\n\
+             interval_secs = 1\ntimeout_secs = 1\n",
+            first.base, second.base
+        ),
+    )
+    .await;
+    let console = hub.console.clone();
+    post_node_down(&http, &first.base).await;
+    post_node_down(&http, &second.base).await;
+
+    wait_for("the alarm on the console", Duration::from_secs(30), || {
+        let console = console.clone();
+        async move {
+            let snapshot = console.snapshot().await;
+            (node_down_is_active(&snapshot)
+                && source_status(&snapshot, SOURCE) == Some(HealthStatus::Ok))
+            .then_some(())
+        }
+    })
+    .await;
+    // Several polls of both members later, still one alarm.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let snapshot = console.snapshot().await;
+    let node_down: Vec<_> = snapshot
+        .alarms
+        .iter()
+        .filter(|a| a.source == SOURCE && a.title.starts_with("NodeDown"))
+        .collect();
+    assert_eq!(node_down.len(), 1, "{node_down:?}");
+
+    second.daemon.kill();
+    let health = wait_for(
+        "the source to turn degraded",
+        Duration::from_secs(30),
+        || {
+            let console = console.clone();
+            async move {
+                console
+                    .snapshot()
+                    .await
+                    .sources
+                    .into_iter()
+                    .find(|s| s.source == SOURCE && s.status == HealthStatus::Degraded)
+            }
+        },
+    )
+    .await;
+    assert!(health.detail.contains(&second.base), "{}", health.detail);
+    assert!(!health.detail.contains(&first.base), "{}", health.detail);
+    assert!(node_down_is_active(&console.snapshot().await));
+
+    hub.shutdown().await;
+}
+
+/// A request to the hub's API as the operator `alice`.
+fn as_alice(request: reqwest::RequestBuilder, hub: &RunningHub) -> reqwest::RequestBuilder {
+    request
+        .bearer_auth(&hub.token)
+        .header("X-Noc-Operator", "alice")
+}
+
+async fn alertmanager_silence(http: &reqwest::Client, base: &str, id: &str) -> serde_json::Value {
+    http.get(format!("{base}/api/v2/silence/{id}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn silences_created_and_expired_through_the_hub_are_real_and_logged() {
+    let temp = tempfile::tempdir().unwrap();
+    let http = client();
+    let member = start_member(&http, temp.path(), "am").await;
+    let hub = start_hub(
+        temp.path(),
+        &format!(
+            "[[alertmanager]]\nname = \"{SOURCE}\"\nurl = \"{}\"\ninterval_secs = 1\n",
+            member.base
+        ),
+    )
+    .await;
+    let silences = format!("{}api/sources/{SOURCE}/silences", hub.url);
+
+    let request = serde_json::json!({
+        "matchers": [{"name": "alertname", "value": "NodeDown"}],
+        "duration_minutes": 90,
+        "comment": "core-sw1 line card swap, change 4711",
+    });
+    let answer = as_alice(http.post(&silences), &hub)
+        .json(&request)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), reqwest::StatusCode::CREATED);
+    let created: serde_json::Value = answer.json().await.unwrap();
+    let id = created["id"].as_str().expect("silence id").to_string();
+    assert_eq!(created["state"], "active");
+
+    // Alertmanager's own list has it, by alice and with the comment.
+    let listed: Vec<serde_json::Value> = http
+        .get(format!("{}/api/v2/silences", member.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mine = listed
+        .iter()
+        .find(|s| s["id"] == id.as_str())
+        .expect("in Alertmanager");
+    assert_eq!(mine["createdBy"], "alice");
+    assert_eq!(mine["comment"], "core-sw1 line card swap, change 4711");
+    assert_eq!(mine["matchers"][0]["name"], "alertname");
+    assert_eq!(mine["status"]["state"], "active");
+
+    // The hub lists it too, and the log says who did it.
+    let through_hub: Vec<serde_json::Value> = as_alice(http.get(&silences), &hub)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(through_hub.iter().any(|s| s["id"] == id.as_str()));
+    let events = hub.console.events_after(0, None).await.unwrap().events;
+    let logged = events
+        .iter()
+        .find(|e| e.body.kind() == "silence_created")
+        .expect("silence_created in the log");
+    assert_eq!(logged.actor, "alice");
+    assert_eq!(logged.subject, format!("source:{SOURCE}"));
+
+    // Refusals: no comment is ours (400), a broken regex is Alertmanager's (502).
+    let no_comment = serde_json::json!({"matchers": [{"name": "a", "value": "b"}], "duration_minutes": 5, "comment": " "});
+    let answer = as_alice(http.post(&silences), &hub)
+        .json(&no_comment)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), reqwest::StatusCode::BAD_REQUEST);
+    let body: serde_json::Value = answer.json().await.unwrap();
+    assert_eq!(body["code"], "silence_comment_required");
+    for (request, code) in [
+        (
+            serde_json::json!({"matchers": [{"name": "a", "value": "b"}], "duration_minutes": 0, "comment": "x"}),
+            "silence_duration_invalid",
+        ),
+        (
+            serde_json::json!({"matchers": [{"name": "a", "value": "b"}], "duration_minutes": 43_201, "comment": "x"}),
+            "silence_duration_invalid",
+        ),
+        (
+            serde_json::json!({"matchers": [], "duration_minutes": 5, "comment": "x"}),
+            "silence_matchers_required",
+        ),
+    ] {
+        let answer = as_alice(http.post(&silences), &hub)
+            .json(&request)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), reqwest::StatusCode::BAD_REQUEST);
+        let body: serde_json::Value = answer.json().await.unwrap();
+        assert_eq!(body["code"], code, "{request}");
+    }
+    let elsewhere = format!("{}api/sources/no-such-source/silences", hub.url);
+    let answer = as_alice(http.post(&elsewhere), &hub)
+        .json(&request)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), reqwest::StatusCode::NOT_FOUND);
+    let bad_regex = serde_json::json!({
+        "matchers": [{"name": "instance", "value": "core-(", "is_regex": true}],
+        "duration_minutes": 5,
+        "comment": "typo",
+    });
+    let answer = as_alice(http.post(&silences), &hub)
+        .json(&bad_regex)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), reqwest::StatusCode::BAD_GATEWAY);
+    let body: serde_json::Value = answer.json().await.unwrap();
+    assert_eq!(body["code"], "alertmanager_refused");
+    assert!(
+        body["message"].as_str().unwrap().contains("Alertmanager"),
+        "{body}"
+    );
+
+    // Expired through the hub: expired in Alertmanager, and logged.
+    let answer = as_alice(http.delete(format!("{silences}/{id}")), &hub)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), reqwest::StatusCode::NO_CONTENT);
+    let silence = alertmanager_silence(&http, &member.base, &id).await;
+    assert_eq!(silence["status"]["state"], "expired");
+    let events = hub.console.events_after(0, None).await.unwrap().events;
+    assert!(events
+        .iter()
+        .any(|e| e.body.kind() == "silence_expired" && e.actor == "alice"));
+
+    for unknown in ["no-such-silence", "00000000-0000-4000-8000-000000000000"] {
+        let answer = as_alice(http.delete(format!("{silences}/{unknown}")), &hub)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), reqwest::StatusCode::NOT_FOUND, "{unknown}");
+        let body: serde_json::Value = answer.json().await.unwrap();
+        assert_eq!(body["code"], "silence_not_found");
+    }
+
     hub.shutdown().await;
 }

@@ -1,13 +1,15 @@
 //! The hub against a real Prometheus (Debian package `prometheus`): Prometheus
 //! scrapes a metric this test serves, an alerting rule fires while the metric is 0,
-//! and the alarm appears on the console and clears when the metric is back to 1.
-//! Losing Prometheus turns the source unreachable.
+//! and the alarm appears on the console within a poll interval and a second of
+//! Prometheus reporting it, and clears when the metric is back to 1. A scrape
+//! target where nothing listens is an alarm on its node, KPI queries are read, and
+//! losing Prometheus turns the source unreachable.
 
 use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::routing::get;
 use axum::Router;
@@ -21,10 +23,11 @@ const BINARY: &str = "/usr/bin/prometheus";
 const SOURCE: &str = "lab-prom";
 const ALERT: &str = "TestNodeDown";
 
-fn start_prometheus(port: u16, dir: &Path, target: &str) -> Daemon {
+fn start_prometheus(port: u16, dir: &Path, target: &str, dead_target: &str) -> Daemon {
     let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/integration");
     let config = std::fs::read_to_string(templates.join("prometheus.yml"))
         .expect("prometheus.yml template")
+        .replace("NOC_TEST_DEAD_TARGET", dead_target)
         .replace("NOC_TEST_TARGET", target);
     std::fs::write(dir.join("prometheus.yml"), config).unwrap();
     std::fs::copy(
@@ -74,12 +77,20 @@ async fn alerts_from_a_real_prometheus_reach_the_console_and_clear() {
     let target = serve_metric(up.clone()).await;
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
-    let mut prometheus = start_prometheus(port, temp.path(), &target);
+    let dead_port = free_port();
+    let dead_target = format!("127.0.0.1:{dead_port}");
+    let mut prometheus = start_prometheus(port, temp.path(), &target, &dead_target);
 
     let config = temp.path().join("noc.toml");
     std::fs::write(
         &config,
-        format!("[[prometheus]]\nname = \"{SOURCE}\"\nurl = \"{base}\"\ninterval_secs = 1\ntimeout_secs = 1\n"),
+        format!(
+            "[[prometheus]]\nname = \"{SOURCE}\"\nurl = \"{base}\"\ninterval_secs = 1\n\
+             timeout_secs = 1\ntargets = true\n\n\
+             [[prometheus.kpi]]\nname = \"answer\"\nquery = \"vector(42)\"\n\n\
+             [[prometheus.kpi]]\nname = \"test up\"\nquery = \"up{{job=\\\"noc-test\\\"}}\"\n\n\
+             [[prometheus.kpi]]\nname = \"every target\"\nquery = \"up\"\n"
+        ),
     )
     .unwrap();
     let mut options = HubOptions::loopback(temp.path().join("data"));
@@ -106,17 +117,88 @@ async fn alerts_from_a_real_prometheus_reach_the_console_and_clear() {
     })
     .await;
 
-    // The node goes down: the rule fires and the alarm shows.
-    up.store(0, Ordering::SeqCst);
-    let snapshot = wait_for("the alarm on the console", Duration::from_secs(60), || {
+    // The target where nothing listens is an alarm on its node; KPIs are read.
+    let target_down = wait_for("the target-down alarm", Duration::from_secs(60), || {
         exited(&mut prometheus);
         let console = console.clone();
         async move {
-            let snapshot = console.snapshot().await;
-            alert_is_active(&snapshot).then_some(snapshot)
+            console.snapshot().await.alarms.into_iter().find(|a| {
+                a.source == SOURCE
+                    && a.fingerprint.contains("target/noc-dead/")
+                    && a.status == AlarmStatus::Active
+            })
         }
     })
     .await;
+    assert_eq!(target_down.node.as_deref(), Some("127.0.0.1"));
+    assert_eq!(target_down.severity, noc_model::Severity::Major);
+    assert!(
+        target_down.text.contains("connection refused"),
+        "{}",
+        target_down.text
+    );
+    let kpi = |name: &'static str| {
+        let console = console.clone();
+        move || {
+            let reading = console
+                .kpis()
+                .into_iter()
+                .find(|k| k.source == SOURCE && k.name == name);
+            async move { reading }
+        }
+    };
+    let answer = wait_for("the KPI reading", Duration::from_secs(30), kpi("answer")).await;
+    assert_eq!(answer.value, Some(42.0));
+    let test_up = wait_for("the up KPI", Duration::from_secs(30), kpi("test up")).await;
+    assert_eq!(test_up.value, Some(1.0));
+    let every = wait_for(
+        "the KPI over two series",
+        Duration::from_secs(30),
+        kpi("every target"),
+    )
+    .await;
+    assert_eq!(every.value, None);
+    assert!(every.error.unwrap().contains("2 series"));
+    assert_eq!(
+        source_status(&console.snapshot().await, SOURCE),
+        Some(HealthStatus::Ok),
+        "a KPI without a single value made the source unhealthy"
+    );
+
+    // The node goes down: the rule fires, and the alarm shows within one poll
+    // interval (1 s) and a second of Prometheus itself reporting it firing.
+    up.store(0, Ordering::SeqCst);
+    let http = reqwest::Client::new();
+    let alerts_url = format!("{base}/api/v1/alerts");
+    let firing_in_prometheus = wait_for("Prometheus to fire", Duration::from_secs(60), || {
+        exited(&mut prometheus);
+        let request = http.get(&alerts_url).send();
+        async move {
+            let body: serde_json::Value = request.await.ok()?.json().await.ok()?;
+            body["data"]["alerts"]
+                .as_array()?
+                .iter()
+                .any(|a| a["labels"]["alertname"] == ALERT && a["state"] == "firing")
+                .then(Instant::now)
+        }
+    })
+    .await;
+    let snapshot = loop {
+        let snapshot = console.snapshot().await;
+        if alert_is_active(&snapshot) {
+            break snapshot;
+        }
+        assert!(
+            firing_in_prometheus.elapsed() < Duration::from_secs(10),
+            "the alarm did not reach the console"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    let lag = firing_in_prometheus.elapsed();
+    assert!(
+        lag <= Duration::from_secs(2),
+        "the alarm reached the console {lag:?} after Prometheus reported it firing"
+    );
     let alarm = snapshot
         .alarms
         .iter()

@@ -166,21 +166,28 @@ impl Silences {
     }
 }
 
-/// A silence id goes into the URL path; Alertmanager's are UUIDs.
+/// A silence id goes into the URL path; Alertmanager's are UUIDs and it refuses
+/// anything else with a validation error, so another id is simply not there.
 fn path_segment(id: &str) -> Result<&str, SilenceError> {
-    if !id.is_empty()
-        && id.len() <= 64
-        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    {
+    let is_uuid = id.len() == 36
+        && id.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        });
+    if is_uuid {
         Ok(id)
     } else {
         Err(SilenceError::NotFound(id.to_string()))
     }
 }
 
+/// Alertmanager 0.25 answers an unknown silence id with HTTP 500 "silence not
+/// found", later versions with 404.
 fn not_found_as(err: SilenceError, id: &str) -> SilenceError {
     match err {
-        SilenceError::Refused { code: 404, .. } => SilenceError::NotFound(id.to_string()),
+        SilenceError::Refused { code, message } if code == 404 || message.contains("not found") => {
+            SilenceError::NotFound(id.to_string())
+        }
         other => other,
     }
 }
