@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHub } from './hub.mjs';
-import { closedPort } from './alertmanager.mjs';
+import { ALERTMANAGER, closedPort, haveAlertmanager, startAlertmanager } from './alertmanager.mjs';
 import { launchChromium } from './chromium.mjs';
 
 // Bounds for behaviour that depends on the machine's pace, not expectations of speed.
@@ -102,6 +102,70 @@ describe('sources page', () => {
       assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'source-name');
       await page.keyboard.press('Escape');
       await form.waitFor({ state: 'detached' });
+    } finally {
+      await context.close();
+      await hub.stop();
+    }
+  });
+});
+
+describe('silencing in Alertmanager', { skip: !haveAlertmanager() && `${ALERTMANAGER} is not installed` }, () => {
+  let alertmanager;
+
+  before(async () => {
+    alertmanager = await startAlertmanager();
+  });
+
+  after(async () => {
+    await alertmanager?.stop();
+  });
+
+  test('an alert shows on the board and is silenced from its incident, as the operator', { timeout: SOON * 4 }, async () => {
+    await alertmanager.postAlert(
+      { alertname: 'E2EDiskFull', instance: 'e2e-db-1:9100', severity: 'critical' },
+      { summary: 'Disk almost full' },
+    );
+
+    const hub = await startHub({ demo: false });
+    const { context, page, errors } = await openConsole(hub, '#/sources');
+    try {
+      const form = await fillAlertmanager(page, 'am-lab', alertmanager.base);
+      await form.getByTestId('source-save').click();
+      await form.waitFor({ state: 'detached', timeout: SOON });
+
+      await page.getByTestId('nav-board').click();
+      const alarm = page.locator('[data-testid="alarm-row"]', { hasText: 'E2EDiskFull' });
+      await alarm.waitFor({ timeout: SOON });
+      await alarm.getByTestId('alarm-incident').click();
+      const detail = page.getByTestId('incident-detail');
+      const member = detail.locator('[data-testid="member-alarm"]', { hasText: 'E2EDiskFull' });
+      await member.getByTestId('alarm-silence').click();
+
+      const dialog = page.getByTestId('silence-dialog');
+      await dialog.waitFor();
+      assert.equal(await dialog.getByTestId('silence-matcher').count(), 3, 'one matcher per alert label');
+      const comment = 'disk swap tonight, ask storage team';
+      await dialog.getByTestId('silence-duration-240').check();
+      await dialog.getByTestId('silence-comment').fill(comment);
+      await dialog.getByTestId('silence-submit').click();
+      const created = dialog.getByTestId('silence-created');
+      await created.waitFor({ timeout: SOON });
+      const id = await created.getAttribute('data-silence-id');
+      assert.ok(id);
+
+      const silence = (await alertmanager.silences()).find((s) => s.id === id);
+      assert.ok(silence, `silence ${id} is in Alertmanager`);
+      assert.equal(silence.createdBy, OPERATOR);
+      assert.equal(silence.comment, comment);
+      assert.deepEqual(
+        silence.matchers.map((m) => `${m.name}=${m.value}`).sort(),
+        ['alertname=E2EDiskFull', 'instance=e2e-db-1:9100', 'severity=critical'],
+      );
+
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+      await detail.locator('[data-testid="timeline-entry"][data-kind="silence_created"]').waitFor({ timeout: SOON });
+      assert.equal(errors.length, 0, errors.map(String).join('\n'));
     } finally {
       await context.close();
       await hub.stop();
