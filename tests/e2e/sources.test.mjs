@@ -48,7 +48,7 @@ async function fillAlertmanager(page, name, url) {
 }
 
 describe('sources page', () => {
-  test('adds an unreachable Alertmanager, shows it failing, disables and deletes it', { timeout: SOON * 4 }, async () => {
+  test('adds an unreachable Alertmanager, shows it failing, edits, disables and deletes it', { timeout: SOON * 4 }, async () => {
     const hub = await startHub();
     const { context, page, errors } = await openConsole(hub, '#/sources');
     try {
@@ -74,6 +74,18 @@ describe('sources page', () => {
       await problem.waitFor({ timeout: SOON });
       assert.match(await problem.textContent(), /unreachable/);
       await row.locator('[data-testid="source-health-cell"][data-status="unreachable"]').waitFor({ timeout: SOON });
+
+      // Editing keeps the name and shows what was saved; the new address is polled.
+      await row.getByTestId('source-edit').click();
+      const edit = page.getByTestId('source-form');
+      assert.equal(await edit.getByTestId('source-name').inputValue(), name);
+      assert.equal(await edit.getByTestId('source-name').getAttribute('readonly'), '');
+      assert.equal(await edit.getByTestId('source-url').inputValue(), `http://127.0.0.1:${port}`);
+      const otherPort = await closedPort();
+      await edit.getByTestId('source-url').fill(`http://127.0.0.1:${otherPort}`);
+      await edit.getByTestId('source-url').press('Enter');
+      await edit.waitFor({ state: 'detached', timeout: SOON });
+      await row.locator('[data-testid="source-health-cell"]', { hasText: `127.0.0.1:${otherPort}` }).waitFor({ timeout: SOON });
 
       await row.getByTestId('source-toggle').uncheck();
       await page.locator(`[data-testid="source-row"][data-source="${name}"][data-enabled="false"]`).waitFor({ timeout: SOON });
