@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchersFromLabels, readSilence, type SilenceForm } from './silence';
+import { OPERATORS, matchersFromLabels, operatorOf, readSilence, withOperator, type SilenceForm } from './silence';
 
 const labels = {
   severity: 'critical',
@@ -72,5 +72,19 @@ describe('silence form', () => {
       { name: 'job', value: '(', is_regex: true, is_equal: true },
     ];
     expect(fields(form({ matchers }))).toEqual(['matchers.1.name:silence.error.labelName', 'matchers.2.value:sourceForm.error.regex']);
+  });
+});
+
+describe('matcher operators', () => {
+  it('map to Alertmanager’s equal and regex flags and back', () => {
+    const base = { name: 'job', value: 'node', is_regex: false, is_equal: true };
+    expect(OPERATORS.map((o) => withOperator(base, o.op)).map((m) => [m.is_equal, m.is_regex])).toEqual([
+      [true, false],
+      [false, false],
+      [true, true],
+      [false, true],
+    ]);
+    for (const { op } of OPERATORS) expect(operatorOf(withOperator(base, op))).toBe(op);
+    expect(withOperator(base, '~=')).toBe(base);
   });
 });

@@ -17,6 +17,25 @@ export function matchersFromLabels(labels: Record<string, string>): Matcher[] {
     .map((name) => ({ name, value: labels[name] ?? '', is_regex: false, is_equal: true }));
 }
 
+/** Alertmanager's four matcher operators, as written in its own syntax. */
+export const OPERATORS = [
+  { op: '=', is_equal: true, is_regex: false },
+  { op: '!=', is_equal: false, is_regex: false },
+  { op: '=~', is_equal: true, is_regex: true },
+  { op: '!~', is_equal: false, is_regex: true },
+] as const;
+export type Operator = (typeof OPERATORS)[number]['op'];
+
+export function operatorOf(m: Pick<Matcher, 'is_equal' | 'is_regex'>): Operator {
+  return OPERATORS.find((o) => o.is_equal === m.is_equal && o.is_regex === m.is_regex)?.op ?? '=';
+}
+
+/** The matcher with the operator's flags; an unknown operator changes nothing. */
+export function withOperator(m: Matcher, op: string): Matcher {
+  const chosen = OPERATORS.find((o) => o.op === op);
+  return chosen === undefined ? m : { ...m, is_equal: chosen.is_equal, is_regex: chosen.is_regex };
+}
+
 /** Preset lengths in minutes; `custom` takes the minutes typed. */
 export const DURATIONS = [60, 240, 1440, 'custom'] as const;
 export type DurationChoice = (typeof DURATIONS)[number];
