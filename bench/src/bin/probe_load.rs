@@ -180,7 +180,10 @@ async fn measure(args: &Args) -> anyhow::Result<()> {
     let target = start_target()?;
     let dir = tempfile::tempdir()?;
     let config = dir.path().join("noc.toml");
-    std::fs::write(&config, probe_config(args.probes, args.interval, target.port))?;
+    std::fs::write(
+        &config,
+        probe_config(args.probes, args.interval, target.port),
+    )?;
     let mut options = HubOptions::loopback(dir.path().join("data"));
     options.demo = None;
     options.config = Some(config);
@@ -232,7 +235,10 @@ async fn measure(args: &Args) -> anyhow::Result<()> {
         served as f64 / wall.as_secs_f64(),
         expected
     );
-    println!("sources ok: {ok} of {}; active alarms: {active}", args.probes);
+    println!(
+        "sources ok: {ok} of {}; active alarms: {active}",
+        args.probes
+    );
     if (served as f64) < expected * 0.9 {
         bail!("the probes fell behind their interval");
     }
