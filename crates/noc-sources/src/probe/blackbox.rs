@@ -48,7 +48,16 @@ impl BlackboxProber {
         url.query_pairs_mut()
             .append_pair("module", &probe.module)
             .append_pair("target", &probe.target);
+        // The exporter bounds its own probe by the scrape timeout it is told, as
+        // Prometheus tells it; without one it would wait up to two minutes.
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            "X-Prometheus-Scrape-Timeout-Seconds",
+            reqwest::header::HeaderValue::from_str(&timeout.as_secs_f64().to_string())
+                .map_err(|err| invalid(err.to_string()))?,
+        );
         let client = reqwest::Client::builder()
+            .default_headers(headers)
             .timeout(timeout + EXPORTER_GRACE)
             .build()
             .map_err(|err| invalid(format!("cannot create HTTP client: {err}")))?;
