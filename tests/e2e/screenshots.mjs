@@ -1,5 +1,5 @@
-// Saves screenshots of the fault board, the Sources page, its add form and the silence
-// dialog in both languages and both themes to tests/artifacts/, for looking at the
+// Saves screenshots of the fault board, the Sources page, its add form, the silence
+// dialog and the probe page in both languages and both themes to tests/artifacts/, for looking at the
 // screens (and for the README).
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -124,5 +124,63 @@ if (wanted('sources')) {
     await browser.close();
     await hub.stop();
     await alertmanager?.stop();
+  }
+}
+
+// The probe page: probes of a target served here (one steady, one slow and failing now
+// and then, a TCP port) and one of a closed port, with the flaky one's chart open.
+if (wanted('probes')) {
+  const { createServer } = await import('node:http');
+  let flakyServed = 0;
+  const target = createServer((req, res) => {
+    const flaky = req.url === '/flaky';
+    if (flaky) flakyServed += 1;
+    const delay = flaky ? 40 + ((flakyServed * 37) % 120) : 3;
+    setTimeout(() => {
+      res.writeHead(flaky && flakyServed % 6 === 0 ? 503 : 200, { Connection: 'close' });
+      res.end('ok');
+    }, delay);
+  });
+  await new Promise((done) => target.listen(0, '127.0.0.1', done));
+  const base = `http://127.0.0.1:${target.address().port}`;
+  const closed = await closedPort();
+  const probe = (kind, name, fields) =>
+    `[[${kind}]]\nname = "${name}"\n${fields}interval_secs = 1\ntimeout_secs = 1\n\n`;
+  const config =
+    probe('http_probe', 'portal', `url = "${base}/health"\n`) +
+    probe('http_probe', 'pay-api', `url = "${base}/flaky"\n`) +
+    probe('tcp_probe', 'db-port', `host = "127.0.0.1"\nport = ${target.address().port}\n`) +
+    probe('http_probe', 'legacy-crm', `url = "http://127.0.0.1:${closed}/login"\n`);
+  const hub = await startHub({ demo: false, config });
+  const browser = await launchChromium();
+  try {
+    // Enough results for a chart with a few failures on it.
+    await new Promise((done) => setTimeout(done, 40_000));
+    for (const language of ['en', 'zh']) {
+      for (const theme of ['dark', 'light']) {
+        const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+        await context.addInitScript(
+          ([l, t]) => {
+            localStorage.setItem('noc.language', l);
+            localStorage.setItem('noc.theme', t);
+            localStorage.setItem('noc.operator', l === 'zh' ? '王伟' : 'Alex');
+          },
+          [language, theme],
+        );
+        const page = await context.newPage();
+        await page.goto(`${hub.url}#/probes`);
+        const row = page.locator('[data-testid="probe-row"][data-probe="pay-api"]');
+        await row.waitFor({ timeout: 60_000 });
+        await row.click();
+        await page.locator('[data-testid="probe-chart"] canvas').waitFor({ timeout: 60_000 });
+        await page.screenshot({ path: join(out, `probes-${language}-${theme}.png`) });
+        await context.close();
+        console.log(`saved probes ${language}/${theme}`);
+      }
+    }
+  } finally {
+    await browser.close();
+    await hub.stop();
+    await new Promise((done) => target.close(done));
   }
 }

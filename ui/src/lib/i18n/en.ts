@@ -310,6 +310,7 @@ export const en = {
   'probes.uptime': 'Uptime',
   'probes.uptime.none': '—',
   'probes.chart.label': 'Response time of {name}',
+  'probes.chart.time': 'Time',
   'probes.chart.total': 'Total',
   'probes.chart.vantage': 'Total @ {vantage}',
   'probes.chart.dns_ms': 'DNS',

@@ -312,6 +312,7 @@ export const zh: Record<MessageKey, string> = {
   'probes.uptime': '可用率',
   'probes.uptime.none': '—',
   'probes.chart.label': '{name} 的响应时间',
+  'probes.chart.time': '时间',
   'probes.chart.total': '总耗时',
   'probes.chart.vantage': '总耗时 @ {vantage}',
   'probes.chart.dns_ms': 'DNS 解析',
