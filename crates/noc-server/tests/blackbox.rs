@@ -84,6 +84,19 @@ async fn serve_target() -> (String, JoinHandle<()>) {
     (format!("http://{addr}/health"), server)
 }
 
+/// A web server that accepts connections and never answers.
+async fn serve_silence() -> (String, JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            held.push(stream);
+        }
+    });
+    (format!("http://{addr}/health"), server)
+}
+
 /// The probe's results as the source sends them, without a hub.
 async fn first_result(exporter: &str, target: &str) -> ProbeResult {
     let definition = SourceDefinition {
@@ -147,6 +160,17 @@ async fn a_blackbox_exporter_probes_for_the_console() {
             "{phase} missing: {timings:?}"
         );
     }
+
+    // A target that never answers: the exporter, told the probe's timeout, gives up
+    // in time and reports a failed target rather than seeming gone itself.
+    let (silent, silence) = serve_silence().await;
+    let hanging = first_result(&exporter, &silent).await;
+    assert!(!hanging.ok);
+    assert_eq!(
+        hanging.detail,
+        format!("module {MODULE} reports failure for {silent}")
+    );
+    silence.abort();
 
     let config = temp.path().join("noc.toml");
     std::fs::write(
