@@ -16,7 +16,10 @@ RELEASE_DIR := $(CARGO_TARGET_DIR)/release
 # System packages: building the desktop shell, and running the browser/desktop tests.
 BUILD_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev \
 	librsvg2-dev libayatana-appindicator3-dev libxdo-dev
-TEST_PACKAGES := xvfb xauth x11-utils imagemagick chromium dbus curl jq prometheus-alertmanager prometheus prometheus-blackbox-exporter
+# Zabbix 6.0 for its integration test; php8.2-cgi stands for the web server php8.2 asks
+# for, so apt does not pull in Apache.
+TEST_PACKAGES := xvfb xauth x11-utils imagemagick chromium dbus curl jq prometheus-alertmanager prometheus prometheus-blackbox-exporter \
+	postgresql-15 zabbix-server-pgsql zabbix-frontend-php php8.2-cgi php-cli php-pgsql
 
 .PHONY: help run run-hub run-desktop test deps deps-test ui ui-deps build lint \
 	test-rust test-ui test-e2e test-desktop bench clean-data

@@ -180,10 +180,11 @@ def derive_70():
 def main():
     with tempfile.TemporaryDirectory() as temp:
         trapper = free_port(below=32768)
-        url = subprocess.run(
-            [HERE / "start.sh", Path(temp) / "zabbix", str(free_port()), str(trapper), str(free_port())],
-            check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
         try:
+            url = subprocess.run(
+                [HERE / "start.sh", Path(temp) / "zabbix", str(free_port()), str(trapper),
+                 str(free_port())],
+                check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
             api = Api(url)
             api.auth = api.call("user.login", {"username": "Admin", "password": "zabbix"})
             record_60(api, trapper)

@@ -4,9 +4,18 @@ set -uo pipefail
 
 dir=$(realpath "$1")
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)
-for pidfile in "$dir/php.pid" "$dir/zabbix_server.pid"; do
-  [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null
-done
+[ -f "$dir/php.pid" ] && kill "$(cat "$dir/php.pid")" 2>/dev/null
+if [ -f "$dir/zabbix_server.pid" ]; then
+  server=$(cat "$dir/zabbix_server.pid")
+  kill -TERM "$server" 2>/dev/null
+  for _ in $(seq 1 50); do
+    kill -0 "$server" 2>/dev/null || break
+    sleep 0.1
+  done
+  # A server that is still there waits for its database; it must not outlive it.
+  pkill -KILL -P "$server" 2>/dev/null
+  kill -KILL "$server" 2>/dev/null
+fi
 pg_home=$(cat "$dir/pg_home" 2>/dev/null) || exit 0
 if [ -f "$pg_home/data/postmaster.pid" ]; then
   if [ "$(id -u)" -eq 0 ]; then
