@@ -309,9 +309,9 @@ impl Console {
             }
         }
         for (name, definition) in wanted {
-            if !running.contains_key(&name) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = running.entry(name) {
                 let stop = self.start_source(&definition).await;
-                running.insert(name, Running { definition, stop });
+                slot.insert(Running { definition, stop });
             }
         }
     }
