@@ -268,7 +268,7 @@ fn decode<T: DeserializeOwned>(method: &str, result: Value) -> Result<T, ZabbixE
     })
 }
 
-pub fn bad_payload(text: String) -> ZabbixError {
+fn bad_payload(text: String) -> ZabbixError {
     ZabbixError::Fetch(FetchError::BadPayload(text))
 }
 
