@@ -1,5 +1,5 @@
 // Saves screenshots of the fault board, the Sources page, its add form, the silence
-// dialog and the probe page in both languages and both themes to tests/artifacts/, for looking at the
+// dialog, the list of silences and the probe page in both languages and both themes to tests/artifacts/, for looking at the
 // screens (and for the README).
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -72,6 +72,42 @@ if (wanted('sources')) {
       { alertname: 'DiskFilling', instance: 'db-1:9100', severity: 'major', job: 'node' },
       { summary: 'Disk /var/lib/mysql 92% full' },
     );
+    // Silences for the list: one running, one expired, one made in Alertmanager itself.
+    const hubCall = async (method, path, body, operator = 'Alex') => {
+      const response = await fetch(`${hub.origin}${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'X-Noc-Operator': encodeURIComponent(operator) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${await response.text()}`);
+      return response.status === 204 ? null : response.json();
+    };
+    if (alertmanager !== null) {
+      const exact = (name, value) => ({ name, value, is_regex: false, is_equal: true });
+      await hubCall('POST', '/api/sources/am-dc1/silences', {
+        matchers: [exact('alertname', 'DiskFilling'), exact('instance', 'db-1:9100')],
+        duration_minutes: 240,
+        comment: 'Disk swap tonight, ask the storage team / 今晚更换磁盘',
+      });
+      const old = await hubCall(
+        'POST',
+        '/api/sources/am-dc1/silences',
+        { matchers: [exact('job', 'backup'), { name: 'instance', value: 'nas-.*', is_regex: true, is_equal: true }], duration_minutes: 60, comment: '备份窗口' },
+        '王伟',
+      );
+      await hubCall('DELETE', `/api/sources/am-dc1/silences/${old.id}`, undefined, '王伟');
+      await fetch(`${alertmanager.base}/api/v2/silences`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          matchers: [{ name: 'severity', value: 'info', isRegex: false, isEqual: true }, { name: 'env', value: 'prod', isRegex: false, isEqual: false }],
+          startsAt: new Date(Date.now() + 7_200_000).toISOString(),
+          endsAt: new Date(Date.now() + 30 * 3_600_000).toISOString(),
+          createdBy: 'ops-bot',
+          comment: 'Staging noise during the migration',
+        }),
+      });
+    }
     await addSource({ ...common, name: 'am-dc2', settings: { kind: 'alertmanager', urls: [closed], auth: null } });
     await addSource({
       ...common,
@@ -115,6 +151,14 @@ if (wanted('sources')) {
           await page.getByTestId('alarm-silence').first().click();
           await page.getByTestId('silence-comment').fill(language === 'zh' ? '今晚更换磁盘，联系存储组' : 'Disk swap tonight, ask the storage team');
           await page.screenshot({ path: join(out, `silence-${language}-${theme}.png`) });
+          await page.keyboard.press('Escape');
+
+          await page.getByTestId('nav-sources').click();
+          await page.locator('[data-testid="source-row"][data-source="am-dc1"]').getByTestId('source-silences').click();
+          const silences = page.getByTestId('silences-dialog');
+          await silences.getByTestId('silence-item').first().waitFor({ timeout: 60_000 });
+          await silences.getByTestId('silences-show-expired').check();
+          await page.screenshot({ path: join(out, `silences-${language}-${theme}.png`) });
         }
         await context.close();
         console.log(`saved sources ${language}/${theme}`);

@@ -132,7 +132,7 @@ describe('silencing in Alertmanager', { skip: !haveAlertmanager() && `${ALERTMAN
     await alertmanager?.stop();
   });
 
-  test('an alert shows on the board and is silenced from its incident, as the operator', { timeout: SOON * 4 }, async () => {
+  test('an alert shows on the board, is silenced from its incident as the operator, then listed and expired from the Sources page', { timeout: SOON * 4 }, async () => {
     await alertmanager.postAlert(
       { alertname: 'E2EDiskFull', instance: 'e2e-db-1:9100', severity: 'critical' },
       { summary: 'Disk almost full' },
@@ -177,6 +177,61 @@ describe('silencing in Alertmanager', { skip: !haveAlertmanager() && `${ALERTMAN
       await page.keyboard.press('Escape');
       await dialog.waitFor({ state: 'detached' });
       await detail.locator('[data-testid="timeline-entry"][data-kind="silence_created"]').waitFor({ timeout: SOON });
+
+      // The Sources page lists that silence and expires it in Alertmanager, by keyboard.
+      await page.getByTestId('nav-sources').click();
+      const row = page.locator('[data-testid="source-row"][data-source="am-lab"]');
+      await row.getByTestId('source-silences').click();
+      const silences = page.getByTestId('silences-dialog');
+      await silences.waitFor();
+      const listed = silences.locator(`[data-testid="silence-item"][data-silence-id="${id}"]`);
+      await listed.waitFor({ timeout: SOON });
+      assert.equal(await listed.getAttribute('data-state'), 'active');
+      assert.equal(await listed.getByTestId('silence-comment-text').textContent(), comment);
+      const text = await listed.textContent();
+      for (const shown of ['alertname="E2EDiskFull"', 'instance="e2e-db-1:9100"', 'severity="critical"', `by ${OPERATOR}`]) {
+        assert.ok(text.includes(shown), `${shown} is shown: ${text}`);
+      }
+      assert.match(text, /ends in 3h 5\dm \(\d\d:\d\d:\d\d\)/);
+      await listed.getByTestId('silence-expire').focus();
+      await page.keyboard.press('Enter');
+      await listed.waitFor({ state: 'detached', timeout: SOON });
+      await silences.getByTestId('silences-empty').waitFor();
+      const expired = (await alertmanager.silences()).find((s) => s.id === id);
+      assert.equal(expired?.status.state, 'expired', 'Alertmanager has it expired');
+
+      // Expired ones stay reachable, greyed and without an expiry button.
+      await silences.getByTestId('silences-show-expired').check();
+      await listed.waitFor();
+      assert.equal(await listed.getAttribute('data-state'), 'expired');
+      assert.equal(await listed.getByTestId('silence-expire').count(), 0);
+
+      // A silence made in Alertmanager itself is listed too; expiring it while Alertmanager
+      // is down is refused, and the dialog says why.
+      const made = await fetch(`${alertmanager.base}/api/v2/silences`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          matchers: [{ name: 'instance', value: 'e2e-db-.*', isRegex: true, isEqual: false }],
+          startsAt: new Date().toISOString(),
+          endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+          createdBy: 'someone else',
+          comment: 'maintenance elsewhere',
+        }),
+      });
+      const { silenceID: other } = await made.json();
+      await silences.getByTestId('silences-refresh').click();
+      const otherItem = silences.locator(`[data-testid="silence-item"][data-silence-id="${other}"]`);
+      await otherItem.waitFor({ timeout: SOON });
+      assert.match(await otherItem.textContent(), /instance!~"e2e-db-\.\*".*maintenance elsewhere.*by someone else/s);
+      await alertmanager.stop();
+      await otherItem.getByTestId('silence-expire').click();
+      const refusal = silences.getByTestId('silences-refusal');
+      await refusal.waitFor({ timeout: SOON });
+      assert.match(await refusal.textContent(), /^Refused: .*(refused|connect|unreachable)/i);
+
+      await page.keyboard.press('Escape');
+      await silences.waitFor({ state: 'detached' });
       assert.equal(errors.length, 0, errors.map(String).join('\n'));
     } finally {
       await context.close();

@@ -7,7 +7,9 @@ import {
   createSource,
   deleteSource,
   encodeHeaderValue,
+  expireSilence,
   getSources,
+  listSilences,
   streamUrl,
   takeTokenFromUrl,
   testSavedSource,
@@ -122,6 +124,30 @@ describe('source and silence requests', () => {
     answer(200, { id: 'abc', matchers: request.matchers, starts_at: 1, ends_at: 2, created_by: 'x', comment: 'c', state: 'active' });
     expect((await createSilence('am', request)).id).toBe('abc');
     expect(requests[0]).toMatchObject({ method: 'POST', url: '/api/sources/am/silences', body: request });
+  });
+
+  it('lists a source’s silences and expires one by id, as the operator', async () => {
+    const silence = { id: 'a/b', matchers: [], starts_at: 1, ends_at: 2, created_by: 'x', comment: 'c', state: 'active' };
+    answer(200, [silence]);
+    expect(await listSilences('am/dc 1')).toEqual([silence]);
+    answer(204);
+    await expect(expireSilence('am/dc 1', 'a/b')).resolves.toBeUndefined();
+    expect(requests.map((r) => [r.method, r.url, r.body])).toEqual([
+      ['GET', '/api/sources/am%2Fdc%201/silences', undefined],
+      ['DELETE', '/api/sources/am%2Fdc%201/silences/a%2Fb', undefined],
+    ]);
+    expect(requests[1]?.headers).toMatchObject({ Authorization: 'Bearer tok', 'X-Noc-Operator': '%E7%8E%8B%E4%BC%9F' });
+  });
+
+  it('gives Alertmanager’s refusal of a silence list or expiry as the hub’s code and message', async () => {
+    answer(404, { code: 'silence_not_found', message: 'no silence 7f3 in am' });
+    await expect(expireSilence('am', '7f3')).rejects.toMatchObject({ status: 404, code: 'silence_not_found', message: 'no silence 7f3 in am' });
+    answer(400, { code: 'silences_unsupported', message: 'prom is not an Alertmanager' });
+    const refused = listSilences('prom');
+    await expect(refused).rejects.toBeInstanceOf(ApiError);
+    await expect(refused).rejects.toMatchObject({ status: 400, code: 'silences_unsupported' });
+    answer(502);
+    await expect(listSilences('am')).rejects.toMatchObject({ status: 502, code: 'http_error' });
   });
 
   it('turns refusals into errors with the hub’s code and message', async () => {

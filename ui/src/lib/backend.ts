@@ -177,6 +177,12 @@ export const testSavedSource = (name: string): Promise<CheckReport> => call('POS
 export const createSilence = (source: string, request: SilenceRequest): Promise<Silence> =>
   call('POST', `${sourcePath(source)}/silences`, request);
 
+/** Every silence the Alertmanager holds, expired ones included, in its own order. */
+export const listSilences = (source: string): Promise<Silence[]> => call('GET', `${sourcePath(source)}/silences`);
+
+export const expireSilence = (source: string, id: string): Promise<void> =>
+  callForNothing('DELETE', `${sourcePath(source)}/silences/${encodeURIComponent(id)}`);
+
 export const acknowledgeAtSource = (alarm: number, message: string): Promise<void> =>
   callForNothing('POST', `/api/alarms/${alarm}/acknowledge-at-source`, { message });
 

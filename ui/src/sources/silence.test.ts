@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { OPERATORS, matchersFromLabels, operatorOf, readSilence, withOperator, type SilenceForm } from './silence';
+import type { Silence } from '../lib/model';
+import { OPERATORS, matcherText, matchersFromLabels, operatorOf, orderSilences, readSilence, stateOf, withOperator, type SilenceForm } from './silence';
 
 const labels = {
   severity: 'critical',
@@ -86,5 +87,47 @@ describe('matcher operators', () => {
     ]);
     for (const { op } of OPERATORS) expect(operatorOf(withOperator(base, op))).toBe(op);
     expect(withOperator(base, '~=')).toBe(base);
+  });
+});
+
+describe('silence list', () => {
+  it('writes matchers in Alertmanager’s syntax, quoting the value as text', () => {
+    const m = (is_equal: boolean, is_regex: boolean, value = 'db-1') => matcherText({ name: 'instance', value, is_equal, is_regex });
+    expect([m(true, false), m(false, false), m(true, true, 'db-.*'), m(false, true, 'db-.*')]).toEqual([
+      'instance="db-1"',
+      'instance!="db-1"',
+      'instance=~"db-.*"',
+      'instance!~"db-.*"',
+    ]);
+    expect(m(true, false, 'say "hi" \\ <b>')).toBe('instance="say \\"hi\\" \\\\ <b>"');
+  });
+
+  const silence = (id: string, state: string, starts_at: number, ends_at: number): Silence => ({
+    id,
+    matchers: [],
+    starts_at,
+    ends_at,
+    created_by: 'Alex',
+    comment: '',
+    state,
+  });
+
+  it('puts active ones first (ending soonest on top), then pending, then expired (newest first)', () => {
+    const list = [
+      silence('old', 'expired', 0, 100),
+      silence('later', 'pending', 900, 2000),
+      silence('long', 'active', 0, 5000),
+      silence('recent', 'expired', 0, 300),
+      silence('short', 'active', 0, 1000),
+      silence('soon', 'pending', 600, 9000),
+    ];
+    expect(orderSilences(list).map((s) => s.id)).toEqual(['short', 'long', 'soon', 'later', 'recent', 'old']);
+    expect(list[0]?.id).toBe('old');
+  });
+
+  it('treats a state it does not know as over, so it offers no expiry', () => {
+    expect(stateOf(silence('x', 'active', 0, 1))).toBe('active');
+    expect(stateOf(silence('x', 'pending', 0, 1))).toBe('pending');
+    expect(stateOf(silence('x', 'gone', 0, 1))).toBe('expired');
   });
 });

@@ -1,4 +1,4 @@
-import type { Matcher } from '../lib/model';
+import type { Matcher, Silence } from '../lib/model';
 import type { MessageKey } from '../lib/i18n/en';
 import type { SilenceRequest } from '../lib/backend';
 import { isRegex } from './form';
@@ -90,4 +90,32 @@ export function readSilence(
 
 function matchesEmpty(m: Matcher): boolean {
   return m.is_regex ? isRegex(m.value) && new RegExp(`^(?:${m.value})$`).test('') : m.value === '';
+}
+
+/** A matcher in Alertmanager's own syntax: `name="value"`, `name!~"regex"`. */
+export function matcherText(m: Matcher): string {
+  return `${m.name}${operatorOf(m)}${JSON.stringify(m.value)}`;
+}
+
+export type SilenceState = 'active' | 'pending' | 'expired';
+
+/** The hub passes Alertmanager's word through; anything else is treated as over. */
+export function stateOf(silence: Silence): SilenceState {
+  return silence.state === 'active' || silence.state === 'pending' ? silence.state : 'expired';
+}
+
+const STATE_RANK: Record<SilenceState, number> = { active: 0, pending: 1, expired: 2 };
+
+/**
+ * What still mutes alerts comes first, the one ending soonest on top; then what will
+ * start, soonest first; then the expired, the most recently ended first.
+ */
+export function orderSilences(silences: readonly Silence[]): Silence[] {
+  const key = (s: Silence): number => {
+    const state = stateOf(s);
+    return state === 'active' ? s.ends_at : state === 'pending' ? s.starts_at : -s.ends_at;
+  };
+  return [...silences].sort(
+    (a, b) => STATE_RANK[stateOf(a)] - STATE_RANK[stateOf(b)] || key(a) - key(b) || a.id.localeCompare(b.id),
+  );
 }
