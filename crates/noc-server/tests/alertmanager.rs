@@ -6,10 +6,12 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use noc_model::{AlarmStatus, HealthStatus, Snapshot};
+use noc_model::{AlarmStatus, Clock, HealthStatus, Snapshot};
 use noc_server::{start, HubOptions, RunningHub};
+use noc_sources::alertmanager::time;
+use noc_sources::SystemClock;
 
 mod common;
 use common::{free_port, source_status, wait_for, Daemon};
@@ -54,27 +56,7 @@ async fn wait_ready(http: &reqwest::Client, base: &str, am: &mut Daemon, log: &P
 
 /// RFC 3339 UTC time `ahead` from now, as Alertmanager's API wants it.
 fn rfc3339_in(ahead: Duration) -> String {
-    let secs = (SystemTime::now() + ahead)
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
-    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Days since 1970-01-01 to a civil date (proleptic Gregorian calendar).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    )
+    time::format(SystemClock.now() + ahead.as_millis() as i64)
 }
 
 fn node_down_is_active(snapshot: &Snapshot) -> bool {
