@@ -445,3 +445,109 @@ async fn check_reports_the_version_cluster_state_and_alert_count() {
     assert_eq!(status, HealthStatus::BadPayload);
     assert!(detail.contains("status"), "{detail}");
 }
+
+const SILENCE_ID: &str = "7c1f6a0e-4b5d-4e8a-9f3b-2d6c8e0a1b2c";
+
+/// An Alertmanager that accepts a silence (or refuses it with `refusal`) and shows
+/// it as `state` when read back.
+async fn silence_endpoint(refusal: Option<&'static str>, state: &'static str) -> String {
+    use axum::routing::{get, post};
+    let stored = Arc::new(Mutex::new(None::<serde_json::Value>));
+    let kept = stored.clone();
+    let app = axum::Router::new()
+        .route(
+            "/api/v2/silences",
+            post(
+                move |axum::Json(body): axum::Json<serde_json::Value>| async move {
+                    if let Some(refusal) = refusal {
+                        return (StatusCode::BAD_REQUEST, refusal.to_string());
+                    }
+                    *kept.lock().unwrap() = Some(body);
+                    (StatusCode::OK, format!(r#"{{"silenceID":"{SILENCE_ID}"}}"#))
+                },
+            ),
+        )
+        .route(
+            "/api/v2/silence/{id}",
+            get(move || async move {
+                let mut silence = stored.lock().unwrap().clone().unwrap_or_default();
+                silence["id"] = SILENCE_ID.into();
+                silence["status"] = serde_json::json!({ "state": state });
+                silence["updatedAt"] = "2026-11-22T22:40:00.000Z".into();
+                axum::Json(silence)
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}")
+}
+
+fn maintenance() -> super::silences::NewSilence {
+    super::silences::NewSilence {
+        matchers: vec![noc_model::Matcher {
+            name: "instance".into(),
+            value: "core-sw1:9100".into(),
+            is_regex: false,
+            is_equal: true,
+        }],
+        starts_at: 1_795_387_200_000,
+        ends_at: 1_795_394_400_000,
+        created_by: "alice".into(),
+        comment: "line card swap".into(),
+    }
+}
+
+#[tokio::test]
+async fn a_silence_goes_to_the_first_member_that_answers_and_is_read_back() {
+    use super::silences::Silences;
+    let alive = silence_endpoint(None, "active").await;
+    let cluster = definition(&[&closed_port(), &alive], None);
+    let silence = Silences::new(&cluster, None)
+        .unwrap()
+        .create(&maintenance())
+        .await
+        .unwrap();
+    assert_eq!(silence.id, SILENCE_ID);
+    assert_eq!(silence.created_by, "alice");
+    assert_eq!(silence.comment, "line card swap");
+    assert_eq!(
+        (silence.starts_at, silence.ends_at),
+        (1_795_387_200_000, 1_795_394_400_000)
+    );
+    assert_eq!(silence.matchers, maintenance().matchers);
+}
+
+#[tokio::test]
+async fn a_refused_or_unconfirmed_silence_is_an_error_with_alertmanager_words() {
+    use super::silences::{SilenceError, Silences};
+    let refusing = silence_endpoint(
+        Some(r#""silence invalid: invalid label matcher 0""#),
+        "active",
+    )
+    .await;
+    let err = Silences::new(&definition(&[&refusing], None), None)
+        .unwrap()
+        .create(&maintenance())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, SilenceError::Refused { code: 400, message } if message == "silence invalid: invalid label matcher 0"),
+        "{err:?}"
+    );
+
+    let forgetful = silence_endpoint(None, "expired").await;
+    let err = Silences::new(&definition(&[&forgetful], None), None)
+        .unwrap()
+        .create(&maintenance())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SilenceError::Unexpected(_)), "{err:?}");
+
+    let err = Silences::new(&definition(&[&closed_port(), &closed_port()], None), None)
+        .unwrap()
+        .list()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SilenceError::Unreachable(_)), "{err:?}");
+}
