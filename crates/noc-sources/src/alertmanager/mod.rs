@@ -98,11 +98,13 @@ async fn poll_members(
     .await;
     let mut alerts = BTreeMap::new();
     let mut failures = Vec::new();
+    let mut answered = Vec::new();
     for (base, answer) in answers {
         match answer {
             // The first member's view wins where members disagree (a silence not
             // yet gossiped): the order is the configured one, so it is stable.
             Ok(list) => {
+                answered.push(base);
                 for alert in list {
                     alerts.entry(alert.fingerprint.clone()).or_insert(alert);
                 }
@@ -121,7 +123,31 @@ async fn poll_members(
         .into_iter()
         .map(|(base, err)| format!("member {base} failed: {err}"))
         .collect();
+    if !observed.failed_members.is_empty() {
+        observed
+            .failed_members
+            .extend(survivors(&client, &members, &answered).await);
+    }
     Ok(observed)
+}
+
+/// What the members that still answer say of themselves: with one member down, the
+/// operator wants to know whether the rest of the cluster is sound.
+async fn survivors(
+    client: &reqwest::Client,
+    members: &[String],
+    answered: &[String],
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    for base in members.iter().filter(|m| answered.contains(m)) {
+        if let Ok(status) = poll::status(client, base).await {
+            notes.push(format!(
+                "{base} answers (Alertmanager {}, cluster {})",
+                status.version_info.version, status.cluster.status
+            ));
+        }
+    }
+    notes
 }
 
 /// One member's failure as it is; several members' failures under the first one's

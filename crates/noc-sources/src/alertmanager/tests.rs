@@ -336,6 +336,7 @@ async fn a_failing_member_degrades_the_source_and_is_named() {
     assert_eq!(health.status, HealthStatus::Degraded);
     assert!(health.detail.contains(&dead), "{}", health.detail);
     assert!(health.detail.contains("cannot reach"), "{}", health.detail);
+    // The member that answers has no status endpoint here, so nothing is said of it.
     assert!(!health.detail.contains(&alive), "{}", health.detail);
     assert_eq!(health.last_ok, Some(1_000), "data still comes");
     // The other member's alerts are still shown.
@@ -550,4 +551,24 @@ async fn a_refused_or_unconfirmed_silence_is_an_error_with_alertmanager_words() 
         .await
         .unwrap_err();
     assert!(matches!(err, SilenceError::Unreachable(_)), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_degraded_source_says_how_the_members_that_answer_are() {
+    let routes = [
+        ("/api/v2/status", Reply::json(STATUS)),
+        ("/api/v2/alerts", Reply::json(TWO_ALERTS)),
+    ];
+    let (alive, _) = serve_all(&routes).await;
+    let dead = closed_port();
+    let mut source = start_with(definition(&[&alive, &dead], None), None, TEST_TIMEOUT);
+    let health = source.health(&mut Vec::new()).await;
+    assert_eq!(health.status, HealthStatus::Degraded);
+    assert!(
+        health.detail.contains(&format!(
+            "{alive} answers (Alertmanager 0.25.0, cluster ready)"
+        )),
+        "{}",
+        health.detail
+    );
 }
