@@ -124,8 +124,17 @@ pub async fn start(opts: HubOptions) -> anyhow::Result<RunningHub> {
         noc_sources::demo::spawn(demo, clock.clone(), console.signal_sink(), shutdown.clone());
     }
     console
-        .start_sources(settings.sources.clone(), Arc::new(secrets::HubSecrets::new()))
+        .start_sources(
+            settings.sources.clone(),
+            Arc::new(secrets::HubSecrets::new()),
+        )
         .await;
+    for hook in &settings.webhook {
+        if let Some(secs) = &hook.stale_after_secs {
+            let within = std::time::Duration::from_secs(u64::from(*secs.get_ref()));
+            console.expect_deliveries(hook.name.get_ref().trim(), "webhook", within);
+        }
+    }
     let token = opts.token.unwrap_or_else(generate_token);
     let listener = tokio::net::TcpListener::bind((opts.bind, opts.port))
         .await
