@@ -9,7 +9,7 @@
 mod bucket;
 mod level;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::time::Duration;
 
@@ -20,7 +20,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
     SqliteRow, SqliteSynchronous,
 };
-use sqlx::{ConnectOptions, Connection, Row};
+use sqlx::{ConnectOptions, Connection, QueryBuilder, Row, Sqlite};
 use tokio::sync::Mutex;
 
 use crate::StoreError;
@@ -163,11 +163,14 @@ impl ProbeHistory {
         for result in results {
             ids.push(series_id(&mut tx, series, &result.probe, &result.vantage).await?);
         }
+        let rows: Vec<(i64, &ProbeResult)> = ids.into_iter().zip(results).collect();
+        let mut inserted = insert_raw(&mut tx, &rows).await?;
         let mut buckets: HashMap<(Resolution, i64, Millis), Bucket> = HashMap::new();
         let mut newest: HashMap<i64, &ProbeResult> = HashMap::new();
         let mut failures: HashMap<i64, &ProbeResult> = HashMap::new();
-        for (result, &id) in results.iter().zip(&ids) {
-            if !insert_raw(&mut tx, id, result).await? {
+        for &(id, result) in &rows {
+            // Taken out so that a result repeated within the batch counts once.
+            if !inserted.remove(&(id, result.at)) {
                 continue;
             }
             for level in Resolution::ROLLUPS {
@@ -182,12 +185,16 @@ impl ProbeHistory {
                 failures.insert(id, result);
             }
         }
-        for ((level, id, start), bucket) in &buckets {
-            upsert_bucket(&mut tx, *level, *id, start / 1000, bucket).await?;
+        for level in Resolution::ROLLUPS {
+            let of_level: Vec<_> = buckets
+                .iter()
+                .filter(|((l, _, _), _)| *l == level)
+                .map(|((_, id, start), bucket)| (*id, start / 1000, bucket))
+                .collect();
+            upsert_buckets(&mut tx, level, &of_level).await?;
         }
-        for (id, result) in newest {
-            upsert_latest(&mut tx, id, result).await?;
-        }
+        let newest: Vec<_> = newest.into_iter().collect();
+        upsert_latest(&mut tx, &newest).await?;
         for (id, result) in failures {
             sqlx::query(
                 "UPDATE latest SET failure = ?2, failure_at = ?3 \
@@ -448,115 +455,130 @@ async fn series_id(
     Ok(id)
 }
 
-/// Whether the result was new.
+/// Rows per multi-row statement: one statement costs far more than one row, and
+/// SQLite takes at most 32,766 parameters.
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// Stores the results not stored yet; answers which ones those were.
 async fn insert_raw(
     conn: &mut SqliteConnection,
-    series: i64,
-    result: &ProbeResult,
-) -> Result<bool, StoreError> {
-    let t = &result.timings;
-    let done = sqlx::query(
-        "INSERT OR IGNORE INTO raw (series, at, ok, total_us, dns_us, connect_us, tls_us, \
-         first_byte_us, status, failure) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(series)
-    .bind(result.at)
-    .bind(result.ok)
-    .bind(micros(t.total_ms))
-    .bind(micros(t.dns_ms))
-    .bind(micros(t.connect_ms))
-    .bind(micros(t.tls_ms))
-    .bind(micros(t.first_byte_ms))
-    .bind(result.status_code)
-    .bind((!result.ok).then_some(&result.detail))
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    rows: &[(i64, &ProbeResult)],
+) -> Result<HashSet<(i64, Millis)>, StoreError> {
+    let mut inserted = HashSet::with_capacity(rows.len());
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let mut sql = QueryBuilder::<Sqlite>::new(
+            "INSERT OR IGNORE INTO raw (series, at, ok, total_us, dns_us, connect_us, tls_us, \
+             first_byte_us, status, failure) ",
+        );
+        sql.push_values(chunk, |mut row, (series, result)| {
+            let t = &result.timings;
+            row.push_bind(*series)
+                .push_bind(result.at)
+                .push_bind(result.ok)
+                .push_bind(micros(t.total_ms))
+                .push_bind(micros(t.dns_ms))
+                .push_bind(micros(t.connect_ms))
+                .push_bind(micros(t.tls_ms))
+                .push_bind(micros(t.first_byte_ms))
+                .push_bind(result.status_code)
+                .push_bind((!result.ok).then(|| result.detail.clone()));
+        });
+        // Ignored rows are not returned: what comes back is what was new.
+        sql.push(" RETURNING series, at");
+        for row in sql.build().fetch_all(&mut *conn).await? {
+            inserted.insert((row.try_get(0)?, row.try_get(1)?));
+        }
+    }
+    Ok(inserted)
 }
 
-async fn upsert_bucket(
+async fn upsert_buckets(
     conn: &mut SqliteConnection,
     level: Resolution,
-    series: i64,
-    bucket: i64,
-    b: &Bucket,
+    buckets: &[(i64, i64, &Bucket)],
 ) -> Result<(), StoreError> {
-    let sql = format!(
-        "INSERT INTO {} (series, bucket, {BUCKET_COLUMNS}) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
-         ON CONFLICT (series, bucket) DO UPDATE SET \
-         n = n + excluded.n, ok = ok + excluded.ok, timed = timed + excluded.timed, \
-         total_sum = total_sum + excluded.total_sum, \
-         total_min = min(coalesce(total_min, excluded.total_min), \
-                         coalesce(excluded.total_min, total_min)), \
-         total_max = max(coalesce(total_max, excluded.total_max), \
-                         coalesce(excluded.total_max, total_max)), \
-         dns_n = dns_n + excluded.dns_n, dns_sum = dns_sum + excluded.dns_sum, \
-         connect_n = connect_n + excluded.connect_n, \
-         connect_sum = connect_sum + excluded.connect_sum, \
-         tls_n = tls_n + excluded.tls_n, tls_sum = tls_sum + excluded.tls_sum, \
-         first_byte_n = first_byte_n + excluded.first_byte_n, \
-         first_byte_sum = first_byte_sum + excluded.first_byte_sum, \
-         failure = CASE WHEN excluded.failure_at >= coalesce(failure_at, excluded.failure_at) \
-                   THEN excluded.failure ELSE failure END, \
-         failure_at = max(coalesce(failure_at, excluded.failure_at), \
-                          coalesce(excluded.failure_at, failure_at))",
-        level.table()
-    );
-    sqlx::query(&sql)
-        .bind(series)
-        .bind(bucket)
-        .bind(b.n)
-        .bind(b.ok)
-        .bind(b.total.n)
-        .bind(b.total.sum)
-        .bind(b.total_min)
-        .bind(b.total_max)
-        .bind(b.dns.n)
-        .bind(b.dns.sum)
-        .bind(b.connect.n)
-        .bind(b.connect.sum)
-        .bind(b.tls.n)
-        .bind(b.tls.sum)
-        .bind(b.first_byte.n)
-        .bind(b.first_byte.sum)
-        .bind(b.failure.as_ref().map(|(_, text)| text))
-        .bind(b.failure.as_ref().map(|(at, _)| *at))
-        .execute(&mut *conn)
-        .await?;
+    for chunk in buckets.chunks(ROWS_PER_STATEMENT) {
+        let mut sql = QueryBuilder::<Sqlite>::new(format!(
+            "INSERT INTO {} (series, bucket, {BUCKET_COLUMNS}) ",
+            level.table()
+        ));
+        sql.push_values(chunk, |mut row, (series, bucket, b)| {
+            row.push_bind(*series)
+                .push_bind(*bucket)
+                .push_bind(b.n)
+                .push_bind(b.ok)
+                .push_bind(b.total.n)
+                .push_bind(b.total.sum)
+                .push_bind(b.total_min)
+                .push_bind(b.total_max)
+                .push_bind(b.dns.n)
+                .push_bind(b.dns.sum)
+                .push_bind(b.connect.n)
+                .push_bind(b.connect.sum)
+                .push_bind(b.tls.n)
+                .push_bind(b.tls.sum)
+                .push_bind(b.first_byte.n)
+                .push_bind(b.first_byte.sum)
+                .push_bind(b.failure.as_ref().map(|(_, text)| text.clone()))
+                .push_bind(b.failure.as_ref().map(|(at, _)| *at));
+        });
+        sql.push(
+            " ON CONFLICT (series, bucket) DO UPDATE SET \
+             n = n + excluded.n, ok = ok + excluded.ok, timed = timed + excluded.timed, \
+             total_sum = total_sum + excluded.total_sum, \
+             total_min = min(coalesce(total_min, excluded.total_min), \
+                             coalesce(excluded.total_min, total_min)), \
+             total_max = max(coalesce(total_max, excluded.total_max), \
+                             coalesce(excluded.total_max, total_max)), \
+             dns_n = dns_n + excluded.dns_n, dns_sum = dns_sum + excluded.dns_sum, \
+             connect_n = connect_n + excluded.connect_n, \
+             connect_sum = connect_sum + excluded.connect_sum, \
+             tls_n = tls_n + excluded.tls_n, tls_sum = tls_sum + excluded.tls_sum, \
+             first_byte_n = first_byte_n + excluded.first_byte_n, \
+             first_byte_sum = first_byte_sum + excluded.first_byte_sum, \
+             failure = CASE WHEN excluded.failure_at >= coalesce(failure_at, excluded.failure_at) \
+                       THEN excluded.failure ELSE failure END, \
+             failure_at = max(coalesce(failure_at, excluded.failure_at), \
+                              coalesce(excluded.failure_at, failure_at))",
+        );
+        sql.build().execute(&mut *conn).await?;
+    }
     Ok(())
 }
 
 async fn upsert_latest(
     conn: &mut SqliteConnection,
-    series: i64,
-    result: &ProbeResult,
+    newest: &[(i64, &ProbeResult)],
 ) -> Result<(), StoreError> {
-    let t = &result.timings;
-    sqlx::query(
-        "INSERT INTO latest (series, at, ok, total_us, dns_us, connect_us, tls_us, \
-         first_byte_us, status, detail, cert_expires_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
-         ON CONFLICT (series) DO UPDATE SET at = excluded.at, ok = excluded.ok, \
-         total_us = excluded.total_us, dns_us = excluded.dns_us, \
-         connect_us = excluded.connect_us, tls_us = excluded.tls_us, \
-         first_byte_us = excluded.first_byte_us, status = excluded.status, \
-         detail = excluded.detail, cert_expires_at = excluded.cert_expires_at \
-         WHERE excluded.at >= latest.at",
-    )
-    .bind(series)
-    .bind(result.at)
-    .bind(result.ok)
-    .bind(micros(t.total_ms))
-    .bind(micros(t.dns_ms))
-    .bind(micros(t.connect_ms))
-    .bind(micros(t.tls_ms))
-    .bind(micros(t.first_byte_ms))
-    .bind(result.status_code)
-    .bind(&result.detail)
-    .bind(result.cert_expires_at)
-    .execute(&mut *conn)
-    .await?;
+    for chunk in newest.chunks(ROWS_PER_STATEMENT) {
+        let mut sql = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO latest (series, at, ok, total_us, dns_us, connect_us, tls_us, \
+             first_byte_us, status, detail, cert_expires_at) ",
+        );
+        sql.push_values(chunk, |mut row, (series, result)| {
+            let t = &result.timings;
+            row.push_bind(*series)
+                .push_bind(result.at)
+                .push_bind(result.ok)
+                .push_bind(micros(t.total_ms))
+                .push_bind(micros(t.dns_ms))
+                .push_bind(micros(t.connect_ms))
+                .push_bind(micros(t.tls_ms))
+                .push_bind(micros(t.first_byte_ms))
+                .push_bind(result.status_code)
+                .push_bind(result.detail.clone())
+                .push_bind(result.cert_expires_at);
+        });
+        sql.push(
+            " ON CONFLICT (series) DO UPDATE SET at = excluded.at, ok = excluded.ok, \
+             total_us = excluded.total_us, dns_us = excluded.dns_us, \
+             connect_us = excluded.connect_us, tls_us = excluded.tls_us, \
+             first_byte_us = excluded.first_byte_us, status = excluded.status, \
+             detail = excluded.detail, cert_expires_at = excluded.cert_expires_at \
+             WHERE excluded.at >= latest.at",
+        );
+        sql.build().execute(&mut *conn).await?;
+    }
     Ok(())
 }
 
