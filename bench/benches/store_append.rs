@@ -66,6 +66,7 @@ impl AlarmStorm {
                     title: format!("{} still firing", CHECKS[i % CHECKS.len()]),
                     text: "no answer for 120 s".into(),
                     count: 2,
+                    labels: None,
                 },
             ));
         }

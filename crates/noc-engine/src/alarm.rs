@@ -15,12 +15,14 @@ impl Engine {
             .and_then(|id| self.state.alarms.get(id));
         match (live, signal.firing) {
             (Some(alarm), true) => {
+                let labels = (alarm.labels != signal.labels).then_some(signal.labels);
                 let body = EventBody::AlarmUpdated {
                     alarm: alarm.id,
                     severity: signal.severity,
                     title: signal.title,
                     text: signal.text,
                     count: alarm.count.saturating_add(1),
+                    labels,
                 };
                 self.emit(out, now, actor, body);
             }

@@ -69,6 +69,11 @@ pub enum EventBody {
         title: String,
         text: String,
         count: u32,
+        /// The source's labels when they changed (an acknowledgement or maintenance
+        /// flag in the source); absent means unchanged, as in logs written before.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        labels: Option<crate::Labels>,
     },
     AlarmCleared {
         #[ts(type = "number")]

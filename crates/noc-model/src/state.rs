@@ -144,8 +144,12 @@ impl State {
                 title,
                 text,
                 count,
+                labels,
             } => {
                 if let Some(a) = self.alarms.get_mut(alarm) {
+                    if let Some(labels) = labels {
+                        a.labels.clone_from(labels);
+                    }
                     a.severity = *severity;
                     a.title.clone_from(title);
                     a.text.clone_from(text);

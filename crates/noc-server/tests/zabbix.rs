@@ -311,6 +311,20 @@ async fn problems_of_a_real_zabbix_reach_the_console_and_are_acknowledged_there(
         ))
     );
 
+    // The next poll reads the acknowledgement back and the board's alarm shows it.
+    wait_for(
+        "the acknowledged flag on the board",
+        Duration::from_secs(60),
+        || {
+            let console = console.clone();
+            async move {
+                let alarm = uplink_alarm(&console.snapshot().await)?;
+                (alarm.labels.get("acknowledged").map(String::as_str) == Some("true")).then_some(())
+            }
+        },
+    )
+    .await;
+
     // The uplink is back: Zabbix resolves the problem and the console clears the alarm.
     wait_for("the alarm to clear", Duration::from_secs(60), || {
         let console = console.clone();

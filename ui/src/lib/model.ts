@@ -183,7 +183,12 @@ export type KpiReading = { source: string, name: string, value: number | null, u
  */
 error: string | null, };
 
-export type EventBody = { "kind": "alarm_raised", alarm: Alarm, } | { "kind": "alarm_updated", alarm: number, severity: Severity, title: string, text: string, count: number, } | { "kind": "alarm_cleared", alarm: number, } | { "kind": "incident_opened", incident: number, title: string, severity: Severity, root_node: string | null, system: string | null, layer: Layer | null, reason: string, } | { "kind": "alarm_grouped", incident: number, alarm: number, 
+export type EventBody = { "kind": "alarm_raised", alarm: Alarm, } | { "kind": "alarm_updated", alarm: number, severity: Severity, title: string, text: string, count: number, 
+/**
+ * The source's labels when they changed (an acknowledgement or maintenance
+ * flag in the source); absent means unchanged, as in logs written before.
+ */
+labels?: { [key in string]: string }, } | { "kind": "alarm_cleared", alarm: number, } | { "kind": "incident_opened", incident: number, title: string, severity: Severity, root_node: string | null, system: string | null, layer: Layer | null, reason: string, } | { "kind": "alarm_grouped", incident: number, alarm: number, 
 /**
  * This alarm is now the incident's root-cause candidate.
  */

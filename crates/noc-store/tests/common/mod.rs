@@ -164,6 +164,7 @@ impl Shift {
                 title: format!("alarm {} repeated", alarm.id),
                 text: format!("seen {} times", alarm.count),
                 count: alarm.count,
+                labels: None,
             },
         ))
     }
