@@ -60,8 +60,14 @@ impl Engine {
             incident: None,
         };
         let window = self.config.correlation_window_ms;
-        let placement =
-            correlation::place(&alarm, &self.state, &mut self.dependencies, window, now);
+        let placement = correlation::place(
+            &alarm,
+            &self.state,
+            &mut self.dependencies,
+            &self.by_node,
+            window,
+            now,
+        );
         let id = alarm.id;
         self.emit(out, now, actor, EventBody::AlarmRaised { alarm });
         self.group(id, placement, now, out);

@@ -1,7 +1,9 @@
 //! Topology correlation: which incident a new alarm belongs to, and whether it becomes
 //! that incident's root-cause candidate.
 
-use noc_model::{Alarm, IncidentId, Layer, Millis, Severity, State};
+use std::collections::{BTreeSet, HashMap};
+
+use noc_model::{Alarm, Incident, IncidentId, Layer, Millis, Severity, State};
 
 use crate::dependencies::Dependencies;
 
@@ -34,6 +36,7 @@ pub(crate) fn place(
     alarm: &Alarm,
     state: &State,
     deps: &mut Dependencies,
+    by_node: &HashMap<String, BTreeSet<IncidentId>>,
     window: Millis,
     now: Millis,
 ) -> Placement {
@@ -44,7 +47,7 @@ pub(crate) fn place(
         );
     };
     let within = format!("within {}", describe_span(window));
-    match nearest_link(node, state, deps, window, now) {
+    match nearest_link(node, state, deps, by_node, window, now) {
         Some(link) => {
             let root = becomes_root(node, link.incident, state, deps);
             let mut reason = format!("{} {within}", link.words);
@@ -93,14 +96,20 @@ fn nearest_link(
     node: &str,
     state: &State,
     deps: &mut Dependencies,
+    by_node: &HashMap<String, BTreeSet<IncidentId>>,
     window: Millis,
     now: Millis,
 ) -> Option<Link> {
     let mut best: Option<Link> = None;
-    let candidates = state
-        .incidents
-        .values()
-        .filter(|inc| !inc.status.is_closed() && inc.opened_at >= now - window);
+    // Outside the topology only the node itself relates, so only its own incidents count.
+    let incidents: Box<dyn Iterator<Item = &Incident>> = if deps.knows(node) {
+        Box::new(state.incidents.values())
+    } else {
+        let ids = by_node.get(node).into_iter().flatten();
+        Box::new(ids.filter_map(|id| state.incidents.get(id)))
+    };
+    let candidates =
+        incidents.filter(|inc| !inc.status.is_closed() && inc.opened_at >= now - window);
     for incident in candidates {
         for member in &incident.nodes {
             let Some((hops, words)) = relate(node, member, deps) else {

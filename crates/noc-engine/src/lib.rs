@@ -11,9 +11,11 @@ mod correlation;
 mod dependencies;
 mod timer;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
-use noc_model::{AlarmId, Command, CommandError, EventBody, Millis, NewEvent, Signal, State};
+use noc_model::{
+    AlarmId, Command, CommandError, EventBody, IncidentId, Millis, NewEvent, Signal, State,
+};
 
 use dependencies::Dependencies;
 
@@ -48,6 +50,10 @@ pub struct Engine {
     dependencies: Dependencies,
     /// Live alarms by fingerprint: dedup must not scan every alarm on every signal.
     fingerprints: HashMap<String, AlarmId>,
+    /// Unresolved incidents by member node: an alarm on a node outside the topology
+    /// can only join an incident holding that same node, found without a scan (a
+    /// storm of 10,000 such alarms would otherwise cost 50 million comparisons).
+    by_node: HashMap<String, BTreeSet<IncidentId>>,
 }
 
 impl Engine {
@@ -62,11 +68,18 @@ impl Engine {
             .values()
             .map(|a| (a.fingerprint.clone(), a.id))
             .collect();
+        let mut by_node: HashMap<String, BTreeSet<IncidentId>> = HashMap::new();
+        for incident in state.incidents.values().filter(|i| !i.status.is_closed()) {
+            for node in &incident.nodes {
+                by_node.entry(node.clone()).or_default().insert(incident.id);
+            }
+        }
         Self {
             config,
             dependencies: Dependencies::new(&state.topology),
             state,
             fingerprints,
+            by_node,
         }
     }
 
@@ -157,6 +170,13 @@ impl Engine {
             EventBody::TopologyLoaded { topology } => {
                 self.dependencies = Dependencies::new(topology);
             }
+            EventBody::AlarmGrouped {
+                incident, alarm, ..
+            } => {
+                if let Some(node) = self.state.alarms.get(alarm).and_then(|a| a.node.clone()) {
+                    self.by_node.entry(node).or_default().insert(*incident);
+                }
+            }
             _ => {}
         }
         out.push(event);
@@ -168,6 +188,14 @@ impl Engine {
         let Some(inc) = self.state.incidents.get(&incident) else {
             return;
         };
+        for node in &inc.nodes {
+            if let Some(ids) = self.by_node.get_mut(node) {
+                ids.remove(&incident);
+                if ids.is_empty() {
+                    self.by_node.remove(node);
+                }
+            }
+        }
         for id in &inc.alarms {
             if let Some(alarm) = self.state.alarms.get(id) {
                 self.fingerprints.remove(&alarm.fingerprint);

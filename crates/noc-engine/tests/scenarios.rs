@@ -259,6 +259,42 @@ fn alarms_without_a_known_node_stand_alone() {
 }
 
 #[test]
+fn alarms_on_one_node_outside_the_topology_share_an_incident_until_it_resolves() {
+    let mut e = engine();
+    e.on_signal(alarm(Some("mystery-01"), "disk", true, T0), T0);
+    e.on_signal(alarm(Some("mystery-02"), "mystery-02 disk", true, T0), T0);
+    let ev = e.on_signal(alarm(Some("mystery-01"), "cpu", true, T0 + 1), T0 + 1);
+    assert_eq!(
+        kinds(&ev),
+        ["alarm_raised", "alarm_grouped"],
+        "joins mystery-01's incident"
+    );
+    assert_eq!(open_incidents(&e).len(), 2);
+
+    // After a restart the engine finds the same incident from the folded state.
+    let mut e = Engine::from_state(e.state().clone(), EngineConfig::default());
+    let ev = e.on_signal(alarm(Some("mystery-01"), "mem", true, T0 + 2), T0 + 2);
+    assert_eq!(kinds(&ev), ["alarm_raised", "alarm_grouped"]);
+
+    // Once that incident resolves, the node's next alarm opens a new one.
+    for key in ["disk", "cpu", "mem"] {
+        e.on_signal(alarm(Some("mystery-01"), key, false, T0 + 3), T0 + 3);
+    }
+    let resolved = e.on_tick(T0 + 10 * MIN);
+    assert!(resolved
+        .iter()
+        .any(|ev| ev.body.kind() == "incident_resolved"));
+    let ev = e.on_signal(
+        alarm(Some("mystery-01"), "disk", true, T0 + 11 * MIN),
+        T0 + 11 * MIN,
+    );
+    assert_eq!(
+        kinds(&ev),
+        ["alarm_raised", "incident_opened", "alarm_grouped"]
+    );
+}
+
+#[test]
 fn acknowledge_and_comment_refusals() {
     let mut e = engine();
     e.on_signal(fire("host-db-01", T0), T0);
