@@ -7,6 +7,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use base64::Engine as _;
 use noc_model::{
     AlarmSignal, Clock, HealthStatus, HttpAuth, KpiReading, Labels, Millis, Signal, SourceHealth,
 };
@@ -46,11 +47,12 @@ impl Credentials {
         })
     }
 
-    fn header(&self) -> Result<HeaderValue, reqwest::header::InvalidHeaderValue> {
+    pub(crate) fn header(&self) -> Result<HeaderValue, reqwest::header::InvalidHeaderValue> {
         let text = match &self.user {
             Some(user) => format!(
                 "Basic {}",
-                base64(format!("{user}:{}", self.secret.expose()).as_bytes())
+                base64::engine::general_purpose::STANDARD
+                    .encode(format!("{user}:{}", self.secret.expose()))
             ),
             None => format!("Bearer {}", self.secret.expose()),
         };
@@ -59,28 +61,6 @@ impl Credentials {
         value.set_sensitive(true);
         Ok(value)
     }
-}
-
-/// Standard base64 with padding, as basic authentication wants it.
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 /// The HTTP client of a polled source: its timeouts, and its credentials on every
@@ -528,10 +508,6 @@ mod tests {
 
     #[test]
     fn basic_credentials_are_base64_of_user_and_secret() {
-        assert_eq!(base64(b""), "");
-        assert_eq!(base64(b"f"), "Zg==");
-        assert_eq!(base64(b"fo"), "Zm8=");
-        assert_eq!(base64(b"foo"), "Zm9v");
         let basic = Credentials {
             user: Some("Aladdin".into()),
             secret: Secret::new("open sesame"),

@@ -7,7 +7,6 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use base64::Engine;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Empty};
 use hyper::header::{HeaderValue, ACCEPT, AUTHORIZATION, HOST, USER_AGENT};
@@ -23,7 +22,7 @@ use url::Url;
 
 use super::assertions::BodyAssertions;
 use super::{millis_since, seconds, Reading};
-use crate::polling::MAX_BODY_BYTES;
+use crate::polling::{Credentials, MAX_BODY_BYTES};
 use crate::source::{Secret, SourceError};
 
 pub(super) struct HttpProber {
@@ -302,18 +301,15 @@ fn phases(timings: &ProbeTimings) -> String {
     )
 }
 
+/// The same header the polled sources send (basic with a user, else bearer).
 fn authorization(user: Option<&str>, secret: &Secret) -> Result<HeaderValue, SourceError> {
-    let value = match user {
-        Some(user) => format!(
-            "Basic {}",
-            base64::engine::general_purpose::STANDARD.encode(format!("{user}:{}", secret.expose()))
-        ),
-        None => format!("Bearer {}", secret.expose()),
+    let credentials = Credentials {
+        user: user.filter(|u| !u.is_empty()).map(str::to_string),
+        secret: secret.clone(),
     };
-    let mut value = HeaderValue::from_str(&value)
-        .map_err(|_| SourceError::Invalid("the secret cannot be sent in an HTTP header".into()))?;
-    value.set_sensitive(true);
-    Ok(value)
+    credentials
+        .header()
+        .map_err(|_| SourceError::Invalid("the secret cannot be sent in an HTTP header".into()))
 }
 
 /// The host's addresses, as the operating system resolves them (hosts file included).
