@@ -337,6 +337,7 @@ export const en = {
   'probes.chart.connect_ms': 'Connect',
   'probes.chart.tls_ms': 'TLS',
   'probes.chart.first_byte_ms': 'First byte',
+  'probes.chart.unavailable': 'The chart cannot be drawn here: {message}',
   'probes.chart.failures': 'Failures',
   'probes.chart.loading': 'Loading history…',
   'probes.chart.failed': 'Could not load the history: {message}',

@@ -339,6 +339,7 @@ export const zh: Record<MessageKey, string> = {
   'probes.chart.connect_ms': '建立连接',
   'probes.chart.tls_ms': 'TLS 握手',
   'probes.chart.first_byte_ms': '首字节',
+  'probes.chart.unavailable': '此处无法绘制图表：{message}',
   'probes.chart.failures': '失败',
   'probes.chart.loading': '正在加载历史…',
   'probes.chart.failed': '无法加载历史：{message}',
