@@ -143,6 +143,10 @@ impl AlarmStorm {
             cleared_at: None,
             count: 1,
             incident: None,
+            reason: None,
+            flapping: false,
+            suppressed_by: None,
+            unseen: true,
         };
         out.push(self.event("source:alertmanager-prod", EventBody::AlarmRaised { alarm }));
         id

@@ -86,6 +86,15 @@ mod tests {
             resolved_at: None,
             updated_at: 0,
             comments: 0,
+            started_at: 0,
+            identified: None,
+            mitigated: None,
+            resolved_by: None,
+            reviewed: None,
+            last_update_at: 0,
+            update_overdue: false,
+            escalation_level: 0,
+            merged_into: None,
         }
     }
 

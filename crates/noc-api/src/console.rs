@@ -266,7 +266,8 @@ impl Console {
         incident: IncidentId,
         actor: &str,
     ) -> Result<Incident, ApiError> {
-        self.command(Command::Acknowledge { incident }, actor).await
+        self.incident_command(Command::Acknowledge { incident }, actor)
+            .await
     }
 
     pub async fn comment(
@@ -285,7 +286,7 @@ impl Console {
             incident,
             text: text.to_string(),
         };
-        self.command(command, actor).await
+        self.incident_command(command, actor).await
     }
 
     /// Follows the event stream from `after` (or from a snapshot).
@@ -312,7 +313,27 @@ impl Console {
         answer.await.map_err(|_| stopped())?
     }
 
-    async fn command(&self, command: Command, actor: &str) -> Result<Incident, ApiError> {
+    /// Carries out an operator command about an incident; returns the incident after it.
+    pub async fn incident_command(
+        &self,
+        command: Command,
+        actor: &str,
+    ) -> Result<Incident, ApiError> {
+        let id = command.incident();
+        self.command(command, actor).await?.ok_or_else(|| {
+            ApiError::not_found(
+                "incident_not_found",
+                format!("incident {} does not exist", id.unwrap_or_default()),
+            )
+        })
+    }
+
+    /// Carries out any operator command; the incident it was about, if any.
+    pub async fn command(
+        &self,
+        command: Command,
+        actor: &str,
+    ) -> Result<Option<Incident>, ApiError> {
         let (reply, answer) = oneshot::channel();
         let input = Input::Command {
             command,

@@ -35,8 +35,12 @@ impl ApiError {
 impl From<CommandError> for ApiError {
     fn from(err: CommandError) -> Self {
         let status = match err {
-            CommandError::NoSuchIncident(_) => 404,
-            CommandError::AlreadyAcknowledged { .. } | CommandError::Closed(_) => 409,
+            CommandError::NoSuchIncident(_)
+            | CommandError::NoSuchAlarm(_)
+            | CommandError::NoSuchMaintenance(_) => 404,
+            CommandError::AlreadyAcknowledged { .. }
+            | CommandError::Closed(_)
+            | CommandError::WrongStatus { .. } => 409,
             CommandError::Invalid(_) => 400,
         };
         ApiError::new(status, err.code(), err.to_string())

@@ -14,7 +14,9 @@ use crate::ApiError;
 const MAX_INPUTS_PER_COMMIT: usize = 2048;
 const TICK: Duration = Duration::from_secs(1);
 
-pub(crate) type Reply = oneshot::Sender<Result<Incident, ApiError>>;
+/// The incident the command was about, as it stands after it (`None` for commands
+/// about no incident).
+pub(crate) type Reply = oneshot::Sender<Result<Option<Incident>, ApiError>>;
 
 pub(crate) enum Input {
     Signal(Signal),
@@ -87,7 +89,7 @@ impl Ingest {
         &mut self,
         input: Input,
         events: &mut Vec<NewEvent>,
-        accepted: &mut Vec<(noc_model::IncidentId, Reply)>,
+        accepted: &mut Vec<(Option<noc_model::IncidentId>, Reply)>,
     ) {
         let now = self.clock.now();
         match input {
@@ -97,7 +99,7 @@ impl Ingest {
                 actor,
                 reply,
             } => {
-                let incident = command_incident(&command);
+                let incident = command.incident();
                 match self.engine.on_command(command, &actor, now) {
                     Ok(new) => {
                         events.extend(new);
@@ -140,7 +142,7 @@ impl Ingest {
     async fn commit(
         &mut self,
         events: Vec<NewEvent>,
-        accepted: Vec<(noc_model::IncidentId, Reply)>,
+        accepted: Vec<(Option<noc_model::IncidentId>, Reply)>,
     ) {
         if events.is_empty() {
             return self.answer(accepted);
@@ -171,27 +173,25 @@ impl Ingest {
         }
     }
 
-    fn answer(&self, accepted: Vec<(noc_model::IncidentId, Reply)>) {
+    fn answer(&self, accepted: Vec<(Option<noc_model::IncidentId>, Reply)>) {
         for (id, reply) in accepted {
-            let answer = self
-                .engine
-                .state()
-                .incidents
-                .get(&id)
-                .cloned()
-                .ok_or_else(|| {
-                    ApiError::not_found(
-                        "incident_not_found",
-                        format!("incident {id} does not exist"),
-                    )
-                });
+            let answer = match id {
+                None => Ok(None),
+                Some(id) => self
+                    .engine
+                    .state()
+                    .incidents
+                    .get(&id)
+                    .cloned()
+                    .map(Some)
+                    .ok_or_else(|| {
+                        ApiError::not_found(
+                            "incident_not_found",
+                            format!("incident {id} does not exist"),
+                        )
+                    }),
+            };
             let _ = reply.send(answer);
         }
-    }
-}
-
-fn command_incident(command: &Command) -> noc_model::IncidentId {
-    match command {
-        Command::Acknowledge { incident } | Command::Comment { incident, .. } => *incident,
     }
 }

@@ -58,6 +58,10 @@ impl Engine {
             cleared_at: None,
             count: 1,
             incident: None,
+            reason: None,
+            flapping: false,
+            suppressed_by: None,
+            unseen: true,
         };
         let window = self.config.correlation_window_ms;
         let placement = correlation::place(

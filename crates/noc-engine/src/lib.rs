@@ -14,7 +14,8 @@ mod timer;
 use std::collections::{BTreeSet, HashMap};
 
 use noc_model::{
-    AlarmId, Command, CommandError, EventBody, IncidentId, Millis, NewEvent, Signal, State,
+    AlarmId, Command, CommandError, DutyPolicy, EventBody, IncidentId, Millis, NewEvent, Signal,
+    State,
 };
 
 use dependencies::Dependencies;
@@ -30,6 +31,9 @@ pub struct EngineConfig {
     pub correlation_window_ms: Millis,
     /// How long every alarm of an incident must stay cleared before it is resolved.
     pub resolve_hold_ms: Millis,
+    /// The team's duty rules: 1-5-10 targets, update deadline, escalation, flapping,
+    /// grouping and fingerprint rules.
+    pub policy: DutyPolicy,
 }
 
 impl Default for EngineConfig {
@@ -37,6 +41,7 @@ impl Default for EngineConfig {
         Self {
             correlation_window_ms: 10 * 60 * 1000,
             resolve_hold_ms: 30 * 1000,
+            policy: DutyPolicy::default(),
         }
     }
 }
@@ -63,9 +68,16 @@ impl Engine {
 
     /// Resumes from the state folded from the log (after a restart).
     pub fn from_state(state: State, config: EngineConfig) -> Self {
+        // Alarms kept only for the unseen queue belong to closed incidents: a new
+        // firing of their fingerprint is a new alarm.
         let fingerprints = state
             .alarms
             .values()
+            .filter(|a| {
+                a.incident
+                    .and_then(|i| state.incidents.get(&i))
+                    .is_none_or(|inc| !inc.status.is_closed())
+            })
             .map(|a| (a.fingerprint.clone(), a.id))
             .collect();
         let mut by_node: HashMap<String, BTreeSet<IncidentId>> = HashMap::new();
@@ -129,9 +141,11 @@ impl Engine {
         actor: &str,
         now: Millis,
     ) -> Result<Vec<NewEvent>, CommandError> {
-        let body = command::check(&self.state, cmd)?;
+        let bodies = command::check(&self.state, cmd)?;
         let mut out = Vec::new();
-        self.emit(&mut out, now, actor.to_string(), body);
+        for body in bodies {
+            self.emit(&mut out, now, actor.to_string(), body);
+        }
         Ok(out)
     }
 

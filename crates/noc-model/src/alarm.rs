@@ -40,4 +40,17 @@ pub struct Alarm {
     pub count: u32,
     #[ts(type = "number | null")]
     pub incident: Option<IncidentId>,
+    /// Why it joined its incident, in words an operator can check.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// Changing between firing and cleared too often: notifications are held.
+    #[serde(default)]
+    pub flapping: bool,
+    /// The maintenance window that suppresses it, while one does.
+    #[serde(default)]
+    pub suppressed_by: Option<String>,
+    /// Nobody has looked at it yet (its incident is unacknowledged and nobody marked it
+    /// seen). A cleared unseen alarm stays in the unseen queue after its incident closes.
+    #[serde(default)]
+    pub unseen: bool,
 }

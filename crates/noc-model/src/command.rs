@@ -1,13 +1,79 @@
 use serde::{Deserialize, Serialize};
 
-use crate::IncidentId;
+use crate::{AlarmId, IncidentId, Layer, MaintenanceWindow};
 
 /// An operator action, checked by the engine before it becomes an event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Command {
-    Acknowledge { incident: IncidentId },
-    Comment { incident: IncidentId, text: String },
+    /// Claim the incident: the acknowledging operator owns it.
+    Acknowledge {
+        incident: IncidentId,
+    },
+    Comment {
+        incident: IncidentId,
+        text: String,
+    },
+    Identify {
+        incident: IncidentId,
+        cause: String,
+        layer: Option<Layer>,
+        root_node: Option<String>,
+    },
+    Mitigate {
+        incident: IncidentId,
+        note: String,
+    },
+    Resolve {
+        incident: IncidentId,
+    },
+    Review {
+        incident: IncidentId,
+        summary: String,
+    },
+    Escalate {
+        incident: IncidentId,
+        reason: String,
+    },
+    /// Moves the alarms of every incident in `from` into `incident`.
+    Merge {
+        incident: IncidentId,
+        from: Vec<IncidentId>,
+    },
+    /// Moves `alarms` out of `incident` into a new incident.
+    Split {
+        incident: IncidentId,
+        alarms: Vec<AlarmId>,
+    },
+    MarkSeen {
+        alarms: Vec<AlarmId>,
+    },
+    ScheduleMaintenance {
+        window: MaintenanceWindow,
+    },
+    CancelMaintenance {
+        id: String,
+    },
+}
+
+impl Command {
+    /// The incident the command is about (for merge: the one that remains).
+    pub fn incident(&self) -> Option<IncidentId> {
+        match self {
+            Command::Acknowledge { incident }
+            | Command::Comment { incident, .. }
+            | Command::Identify { incident, .. }
+            | Command::Mitigate { incident, .. }
+            | Command::Resolve { incident }
+            | Command::Review { incident, .. }
+            | Command::Escalate { incident, .. }
+            | Command::Merge { incident, .. }
+            | Command::Split { incident, .. } => Some(*incident),
+            Command::MarkSeen { .. }
+            | Command::ScheduleMaintenance { .. }
+            | Command::CancelMaintenance { .. } => None,
+        }
+    }
 }
 
 /// Why an action was refused; `code` is stable for the UI to switch on.
@@ -19,6 +85,16 @@ pub enum CommandError {
     AlreadyAcknowledged { incident: IncidentId, by: String },
     #[error("incident {0} is closed")]
     Closed(IncidentId),
+    #[error("incident {incident} is {status}: {action} is not possible now")]
+    WrongStatus {
+        incident: IncidentId,
+        status: String,
+        action: String,
+    },
+    #[error("alarm {0} does not exist")]
+    NoSuchAlarm(AlarmId),
+    #[error("maintenance window {0} does not exist")]
+    NoSuchMaintenance(String),
     #[error("{0}")]
     Invalid(String),
 }
@@ -29,6 +105,9 @@ impl CommandError {
             CommandError::NoSuchIncident(_) => "incident_not_found",
             CommandError::AlreadyAcknowledged { .. } => "already_acknowledged",
             CommandError::Closed(_) => "incident_closed",
+            CommandError::WrongStatus { .. } => "wrong_status",
+            CommandError::NoSuchAlarm(_) => "alarm_not_found",
+            CommandError::NoSuchMaintenance(_) => "maintenance_not_found",
             CommandError::Invalid(_) => "invalid_request",
         }
     }

@@ -2,8 +2,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::{
-    Alarm, AlarmId, IncidentId, Layer, Matcher, Millis, Severity, SourceDefinition, SourceHealth,
-    Topology,
+    Alarm, AlarmId, IncidentId, Layer, MaintenanceWindow, Matcher, Millis, Severity,
+    SourceDefinition, SourceHealth, Topology,
 };
 
 /// Position in the event log; strictly increasing and without gaps.
@@ -111,6 +111,94 @@ pub enum EventBody {
         #[ts(type = "number")]
         incident: IncidentId,
     },
+    /// 定界: the operator recorded the cause and the layer (and, if they differ from
+    /// the engine's candidate, the root node).
+    IncidentIdentified {
+        #[ts(type = "number")]
+        incident: IncidentId,
+        cause: String,
+        layer: Option<Layer>,
+        root_node: Option<String>,
+    },
+    /// Service restored (止损), though the cause may still be there.
+    IncidentMitigated {
+        #[ts(type = "number")]
+        incident: IncidentId,
+        note: String,
+    },
+    IncidentReviewed {
+        #[ts(type = "number")]
+        incident: IncidentId,
+        summary: String,
+    },
+    /// By a policy (actor `engine`) or by an operator.
+    IncidentEscalated {
+        #[ts(type = "number")]
+        incident: IncidentId,
+        level: u32,
+        reason: String,
+        /// Notification channels to tell.
+        notify: Vec<String>,
+    },
+    /// The update deadline passed without an operator update.
+    IncidentUpdateOverdue {
+        #[ts(type = "number")]
+        incident: IncidentId,
+        #[ts(type = "number")]
+        due_at: Millis,
+    },
+    /// An operator merged `from` into `incident`: its alarms move over, `from` closes.
+    IncidentsMerged {
+        #[ts(type = "number")]
+        incident: IncidentId,
+        #[ts(type = "number")]
+        from: IncidentId,
+    },
+    /// An operator split `alarms` off `incident` into the new incident `into`, whose
+    /// root-cause candidate is `root`.
+    IncidentSplit {
+        #[ts(type = "number")]
+        incident: IncidentId,
+        #[ts(type = "number")]
+        into: IncidentId,
+        #[ts(type = "Array<number>")]
+        alarms: Vec<AlarmId>,
+        #[ts(type = "number")]
+        root: AlarmId,
+        title: String,
+    },
+    AlarmFlapping {
+        #[ts(type = "number")]
+        alarm: AlarmId,
+        flapping: bool,
+    },
+    /// A maintenance window started (`Some`) or stopped (`None`) covering the alarm.
+    AlarmSuppressed {
+        #[ts(type = "number")]
+        alarm: AlarmId,
+        window: Option<String>,
+    },
+    /// An operator looked at these alarms: they leave the unseen queue.
+    AlarmsSeen {
+        #[ts(type = "Array<number>")]
+        alarms: Vec<AlarmId>,
+    },
+    MaintenanceScheduled {
+        window: MaintenanceWindow,
+    },
+    MaintenanceCancelled {
+        id: String,
+    },
+    /// The outcome of one outbound notification (desktop, WeCom, DingTalk, …).
+    NotificationSent {
+        #[ts(type = "number | null")]
+        incident: Option<IncidentId>,
+        channel: String,
+        /// What caused it: `opened`, `escalated`, `overdue`, `test`, …
+        trigger: String,
+        ok: bool,
+        detail: String,
+    },
     SourceHealthChanged {
         health: SourceHealth,
     },
@@ -166,6 +254,19 @@ impl EventBody {
             EventBody::IncidentAcknowledged { .. } => "incident_acknowledged",
             EventBody::IncidentCommented { .. } => "incident_commented",
             EventBody::IncidentResolved { .. } => "incident_resolved",
+            EventBody::IncidentIdentified { .. } => "incident_identified",
+            EventBody::IncidentMitigated { .. } => "incident_mitigated",
+            EventBody::IncidentReviewed { .. } => "incident_reviewed",
+            EventBody::IncidentEscalated { .. } => "incident_escalated",
+            EventBody::IncidentUpdateOverdue { .. } => "incident_update_overdue",
+            EventBody::IncidentsMerged { .. } => "incidents_merged",
+            EventBody::IncidentSplit { .. } => "incident_split",
+            EventBody::AlarmFlapping { .. } => "alarm_flapping",
+            EventBody::AlarmSuppressed { .. } => "alarm_suppressed",
+            EventBody::AlarmsSeen { .. } => "alarms_seen",
+            EventBody::MaintenanceScheduled { .. } => "maintenance_scheduled",
+            EventBody::MaintenanceCancelled { .. } => "maintenance_cancelled",
+            EventBody::NotificationSent { .. } => "notification_sent",
             EventBody::SourceHealthChanged { .. } => "source_health_changed",
             EventBody::TopologyLoaded { .. } => "topology_loaded",
             EventBody::SourceDefined { .. } => "source_defined",
@@ -179,14 +280,31 @@ impl EventBody {
     pub fn subject(&self) -> String {
         match self {
             EventBody::AlarmRaised { alarm } => format!("alarm:{}", alarm.id),
-            EventBody::AlarmUpdated { alarm, .. } | EventBody::AlarmCleared { alarm } => {
-                format!("alarm:{alarm}")
-            }
+            EventBody::AlarmUpdated { alarm, .. }
+            | EventBody::AlarmCleared { alarm }
+            | EventBody::AlarmFlapping { alarm, .. }
+            | EventBody::AlarmSuppressed { alarm, .. } => format!("alarm:{alarm}"),
+            EventBody::AlarmsSeen { .. } => "alarms".to_string(),
+            EventBody::MaintenanceScheduled { window } => format!("maintenance:{}", window.id),
+            EventBody::MaintenanceCancelled { id } => format!("maintenance:{id}"),
+            EventBody::NotificationSent {
+                incident, channel, ..
+            } => match incident {
+                Some(id) => format!("incident:{id}"),
+                None => format!("channel:{channel}"),
+            },
             EventBody::IncidentOpened { incident, .. }
             | EventBody::AlarmGrouped { incident, .. }
             | EventBody::IncidentAcknowledged { incident }
             | EventBody::IncidentCommented { incident, .. }
-            | EventBody::IncidentResolved { incident } => format!("incident:{incident}"),
+            | EventBody::IncidentResolved { incident }
+            | EventBody::IncidentIdentified { incident, .. }
+            | EventBody::IncidentMitigated { incident, .. }
+            | EventBody::IncidentReviewed { incident, .. }
+            | EventBody::IncidentEscalated { incident, .. }
+            | EventBody::IncidentUpdateOverdue { incident, .. }
+            | EventBody::IncidentsMerged { incident, .. }
+            | EventBody::IncidentSplit { incident, .. } => format!("incident:{incident}"),
             EventBody::SourceHealthChanged { health } => format!("source:{}", health.source),
             EventBody::TopologyLoaded { .. } => "topology".to_string(),
             EventBody::SourceDefined { definition } => format!("source:{}", definition.name),

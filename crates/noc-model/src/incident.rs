@@ -15,11 +15,16 @@ pub enum IncidentStatus {
     Mitigated,
     Resolved,
     Reviewed,
+    /// Merged into another incident by an operator: its alarms live on there.
+    Merged,
 }
 
 impl IncidentStatus {
     pub fn is_closed(self) -> bool {
-        matches!(self, IncidentStatus::Resolved | IncidentStatus::Reviewed)
+        matches!(
+            self,
+            IncidentStatus::Resolved | IncidentStatus::Reviewed | IncidentStatus::Merged
+        )
     }
 }
 
@@ -29,6 +34,25 @@ pub struct Mark {
     pub by: String,
     #[ts(type = "number")]
     pub at: Millis,
+}
+
+/// 定界: where the fault is and why, as the operator who found it recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, utoipa::ToSchema)]
+pub struct Identification {
+    pub by: String,
+    #[ts(type = "number")]
+    pub at: Millis,
+    pub cause: String,
+    pub layer: Option<Layer>,
+}
+
+/// The review (复盘) of a closed incident.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, utoipa::ToSchema)]
+pub struct Review {
+    pub by: String,
+    #[ts(type = "number")]
+    pub at: Millis,
+    pub summary: String,
 }
 
 /// What the team works on (故障): a group of alarms with one root-cause candidate.
@@ -57,10 +81,37 @@ pub struct Incident {
     pub acknowledged: Option<Mark>,
     #[ts(type = "number | null")]
     pub resolved_at: Option<Millis>,
-    /// The last time anything happened to the incident (the 30-minute update rule).
+    /// The last time anything happened to the incident (an alarm, an action).
     #[ts(type = "number")]
     pub updated_at: Millis,
     pub comments: u32,
+    /// The first member alarm's first sighting: where the 1-5-10 clocks start.
+    #[ts(type = "number")]
+    #[serde(default)]
+    pub started_at: Millis,
+    #[serde(default)]
+    pub identified: Option<Identification>,
+    #[serde(default)]
+    pub mitigated: Option<Mark>,
+    /// Who resolved it: an operator, or `engine` when every alarm stayed cleared.
+    #[serde(default)]
+    pub resolved_by: Option<String>,
+    #[serde(default)]
+    pub reviewed: Option<Review>,
+    /// The last operator update (comment, milestone, notice): the update deadline
+    /// counts from here.
+    #[ts(type = "number")]
+    #[serde(default)]
+    pub last_update_at: Millis,
+    /// The update deadline passed without an update.
+    #[serde(default)]
+    pub update_overdue: bool,
+    /// 0 until an escalation policy (or an operator) escalates it.
+    #[serde(default)]
+    pub escalation_level: u32,
+    #[ts(type = "number | null")]
+    #[serde(default)]
+    pub merged_into: Option<IncidentId>,
 }
 
 /// An incident is named after its root-cause candidate: the alarm's title and the

@@ -9,6 +9,8 @@ mod clock;
 mod command;
 mod event;
 mod incident;
+mod maintenance;
+mod policy;
 mod probe;
 mod severity;
 mod signal;
@@ -22,7 +24,14 @@ pub use alarm::{Alarm, AlarmId, AlarmStatus, Labels};
 pub use clock::{Clock, ManualClock, Millis};
 pub use command::{Command, CommandError};
 pub use event::{Event, EventBody, NewEvent, Seq};
-pub use incident::{incident_title, Incident, IncidentId, IncidentStatus, Mark};
+pub use incident::{
+    incident_title, Identification, Incident, IncidentId, IncidentStatus, Mark, Review,
+};
+pub use maintenance::{MaintenanceWindow, Recurrence};
+pub use policy::{
+    clock_state, incident_clocks, ClockState, ClockTargets, DutyPolicy, EscalationStep,
+    FingerprintRule, FlappingRule, GroupingRule,
+};
 pub use probe::{
     BlackboxProbe, DnsProbe, HttpProbe, IcmpProbe, ProbeResult, ProbeTimings, TcpProbe,
 };
@@ -53,7 +62,16 @@ pub fn typescript_bindings() -> String {
         Alarm::decl(&cfg),
         IncidentStatus::decl(&cfg),
         Mark::decl(&cfg),
+        Identification::decl(&cfg),
+        Review::decl(&cfg),
         Incident::decl(&cfg),
+        ClockTargets::decl(&cfg),
+        EscalationStep::decl(&cfg),
+        FlappingRule::decl(&cfg),
+        GroupingRule::decl(&cfg),
+        FingerprintRule::decl(&cfg),
+        DutyPolicy::decl(&cfg),
+        ClockState::decl(&cfg),
         HealthStatus::decl(&cfg),
         SourceHealth::decl(&cfg),
         SecretRef::decl(&cfg),
@@ -73,6 +91,8 @@ pub fn typescript_bindings() -> String {
         Matcher::decl(&cfg),
         Silence::decl(&cfg),
         KpiReading::decl(&cfg),
+        Recurrence::decl(&cfg),
+        MaintenanceWindow::decl(&cfg),
         EventBody::decl(&cfg),
         Event::decl(&cfg),
         Snapshot::decl(&cfg),

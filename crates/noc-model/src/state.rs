@@ -4,8 +4,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::{
-    Alarm, AlarmId, AlarmStatus, Event, EventBody, Incident, IncidentId, IncidentStatus, Mark, Seq,
-    Severity, SourceDefinition, SourceHealth, Topology,
+    Alarm, AlarmId, AlarmStatus, Event, EventBody, Identification, Incident, IncidentId,
+    IncidentStatus, MaintenanceWindow, Mark, Millis, Review, Seq, Severity, SourceDefinition,
+    SourceHealth, Topology,
 };
 
 /// How many resolved incidents the live state keeps for the board; older ones live
@@ -23,6 +24,8 @@ pub struct State {
     /// Sources defined from the Sources page (file-configured ones are not in the log).
     pub definitions: BTreeMap<String, SourceDefinition>,
     pub topology: Topology,
+    #[serde(default)]
+    pub maintenance: BTreeMap<String, MaintenanceWindow>,
     /// Ids are never reused, even after an entity leaves the live state.
     pub last_alarm_id: AlarmId,
     pub last_incident_id: IncidentId,
@@ -43,6 +46,8 @@ pub struct Changes {
     /// Sources no longer watched (removed or disabled): their health leaves the strip.
     pub removed_sources: Vec<String>,
     pub topology_changed: bool,
+    pub maintenance: Vec<MaintenanceWindow>,
+    pub removed_maintenance: Vec<String>,
 }
 
 impl Changes {
@@ -54,6 +59,8 @@ impl Changes {
             && self.removed_incidents.is_empty()
             && self.removed_sources.is_empty()
             && !self.topology_changed
+            && self.maintenance.is_empty()
+            && self.removed_maintenance.is_empty()
     }
 
     /// Folds a later change set into this one, keeping only the last version of each entity.
@@ -72,6 +79,11 @@ impl Changes {
         for id in later.removed_incidents {
             self.incidents.retain(|i| i.id != id);
             self.removed_incidents.push(id);
+        }
+        upsert_all(&mut self.maintenance, later.maintenance, |w| w.id.clone());
+        for id in later.removed_maintenance {
+            self.maintenance.retain(|w| w.id != id);
+            self.removed_maintenance.push(id);
         }
         self.topology_changed |= later.topology_changed;
     }
@@ -107,6 +119,7 @@ pub struct Snapshot {
     pub alarms: Vec<Alarm>,
     pub incidents: Vec<Incident>,
     pub sources: Vec<SourceHealth>,
+    pub maintenance: Vec<MaintenanceWindow>,
 }
 
 impl State {
@@ -116,6 +129,7 @@ impl State {
             alarms: self.alarms.values().cloned().collect(),
             incidents: self.incidents.values().cloned().collect(),
             sources: self.sources.values().cloned().collect(),
+            maintenance: self.maintenance.values().cloned().collect(),
         }
     }
 
@@ -196,6 +210,15 @@ impl State {
                     resolved_at: None,
                     updated_at: event.at,
                     comments: 0,
+                    started_at: event.at,
+                    identified: None,
+                    mitigated: None,
+                    resolved_by: None,
+                    reviewed: None,
+                    last_update_at: event.at,
+                    update_overdue: false,
+                    escalation_level: 0,
+                    merged_into: None,
                 };
                 self.last_incident_id = self.last_incident_id.max(*incident);
                 self.incidents.insert(*incident, inc.clone());
@@ -205,22 +228,103 @@ impl State {
                 incident,
                 alarm,
                 root,
-                ..
-            } => self.group(*incident, *alarm, *root, event.at, &mut changes),
+                reason,
+            } => self.group(*incident, *alarm, *root, reason, event.at, &mut changes),
             EventBody::IncidentAcknowledged { incident } => {
-                self.touch_incident(*incident, event.at, &mut changes, |inc| {
+                self.milestone(*incident, event, &mut changes, |inc, mark| {
                     inc.status = IncidentStatus::Acknowledged;
-                    inc.acknowledged = Some(Mark {
-                        by: event.actor.clone(),
-                        at: event.at,
+                    inc.acknowledged = Some(mark);
+                });
+                self.see_members(*incident, &mut changes);
+            }
+            EventBody::IncidentCommented { incident, .. } => {
+                self.milestone(*incident, event, &mut changes, |inc, _| inc.comments += 1);
+            }
+            EventBody::IncidentResolved { incident } => {
+                self.resolve(*incident, event, &mut changes)
+            }
+            EventBody::IncidentIdentified {
+                incident,
+                cause,
+                layer,
+                root_node,
+            } => {
+                self.milestone(*incident, event, &mut changes, |inc, mark| {
+                    claim(inc, &mark);
+                    inc.status = IncidentStatus::Identified;
+                    if layer.is_some() {
+                        inc.layer = *layer;
+                    }
+                    if root_node.is_some() {
+                        inc.root_node.clone_from(root_node);
+                    }
+                    inc.identified = Some(Identification {
+                        by: mark.by,
+                        at: mark.at,
+                        cause: cause.clone(),
+                        layer: *layer,
                     });
                 });
             }
-            EventBody::IncidentCommented { incident, .. } => {
-                self.touch_incident(*incident, event.at, &mut changes, |inc| inc.comments += 1);
+            EventBody::IncidentMitigated { incident, .. } => {
+                self.milestone(*incident, event, &mut changes, |inc, mark| {
+                    claim(inc, &mark);
+                    inc.status = IncidentStatus::Mitigated;
+                    inc.mitigated = Some(mark);
+                });
             }
-            EventBody::IncidentResolved { incident } => {
-                self.resolve(*incident, event.at, &mut changes)
+            EventBody::IncidentReviewed { incident, summary } => {
+                self.milestone(*incident, event, &mut changes, |inc, mark| {
+                    inc.status = IncidentStatus::Reviewed;
+                    inc.reviewed = Some(Review {
+                        by: mark.by,
+                        at: mark.at,
+                        summary: summary.clone(),
+                    });
+                });
+            }
+            EventBody::IncidentEscalated {
+                incident, level, ..
+            } => {
+                let by_operator = event.actor != "engine";
+                self.touch_incident(*incident, event.at, &mut changes, |inc| {
+                    inc.escalation_level = *level;
+                    if by_operator {
+                        inc.last_update_at = event.at;
+                        inc.update_overdue = false;
+                    }
+                });
+            }
+            EventBody::IncidentUpdateOverdue { incident, .. } => {
+                self.touch_incident(*incident, event.at, &mut changes, |inc| {
+                    inc.update_overdue = true;
+                });
+            }
+            EventBody::IncidentsMerged { incident, from } => {
+                self.merge(*incident, *from, event, &mut changes)
+            }
+            EventBody::IncidentSplit {
+                incident,
+                into,
+                alarms,
+                root,
+                title,
+            } => self.split(*incident, *into, alarms, *root, title, event, &mut changes),
+            EventBody::AlarmFlapping { alarm, flapping } => {
+                self.edit_alarm(*alarm, &mut changes, |a| a.flapping = *flapping);
+            }
+            EventBody::AlarmSuppressed { alarm, window } => {
+                self.edit_alarm(*alarm, &mut changes, |a| a.suppressed_by.clone_from(window));
+            }
+            EventBody::AlarmsSeen { alarms } => self.see(alarms, &mut changes),
+            EventBody::MaintenanceScheduled { window } => {
+                self.maintenance.insert(window.id.clone(), window.clone());
+                changes.maintenance.push(window.clone());
+            }
+            EventBody::MaintenanceCancelled { id } => {
+                if self.maintenance.remove(id).is_some() {
+                    changes.removed_maintenance.push(id.clone());
+                }
             }
             EventBody::SourceHealthChanged { health } => {
                 self.sources.insert(health.source.clone(), health.clone());
@@ -244,10 +348,11 @@ impl State {
                     changes.removed_sources.push(name.clone());
                 }
             }
-            // Records of operator actions in other systems: they change nothing here.
+            // Records of actions in other systems: they change nothing here.
             EventBody::SilenceCreated { .. }
             | EventBody::SilenceExpired { .. }
-            | EventBody::AlarmAcknowledgedAtSource { .. } => {}
+            | EventBody::AlarmAcknowledgedAtSource { .. }
+            | EventBody::NotificationSent { .. } => {}
         }
         changes
     }
@@ -257,14 +362,26 @@ impl State {
         incident: IncidentId,
         alarm: AlarmId,
         root: bool,
-        at: crate::Millis,
+        reason: &str,
+        at: Millis,
         changes: &mut Changes,
     ) {
         let Some(a) = self.alarms.get_mut(&alarm) else {
             return;
         };
         a.incident = Some(incident);
-        changes.alarms.push(a.clone());
+        a.reason = Some(reason.to_string());
+        let first_seen = a.first_seen;
+        if let Some(inc) = self.incidents.get_mut(&incident) {
+            // Someone already owns the incident: its new alarms are in front of them.
+            if inc.acknowledged.is_some() {
+                a.unseen = false;
+            }
+            if inc.alarms.is_empty() || first_seen < inc.started_at {
+                inc.started_at = first_seen;
+            }
+        }
+        upsert_alarm(&mut changes.alarms, a.clone());
         let node = a.node.clone();
         let topology = &self.topology;
         let title =
@@ -341,19 +458,181 @@ impl State {
         upsert(&mut changes.incidents, inc.clone());
     }
 
-    fn resolve(&mut self, id: IncidentId, at: crate::Millis, changes: &mut Changes) {
+    /// An operator update: the update deadline starts again from it.
+    fn milestone(
+        &mut self,
+        id: IncidentId,
+        event: &Event,
+        changes: &mut Changes,
+        edit: impl FnOnce(&mut Incident, Mark),
+    ) {
+        let mark = Mark {
+            by: event.actor.clone(),
+            at: event.at,
+        };
+        self.touch_incident(id, event.at, changes, |inc| {
+            edit(inc, mark);
+            inc.last_update_at = event.at;
+            inc.update_overdue = false;
+        });
+    }
+
+    fn see_members(&mut self, id: IncidentId, changes: &mut Changes) {
+        let Some(inc) = self.incidents.get(&id) else {
+            return;
+        };
+        for alarm in &inc.alarms {
+            if let Some(a) = self.alarms.get_mut(alarm).filter(|a| a.unseen) {
+                a.unseen = false;
+                upsert_alarm(&mut changes.alarms, a.clone());
+            }
+        }
+    }
+
+    fn edit_alarm(&mut self, id: AlarmId, changes: &mut Changes, edit: impl FnOnce(&mut Alarm)) {
+        if let Some(a) = self.alarms.get_mut(&id) {
+            edit(a);
+            upsert_alarm(&mut changes.alarms, a.clone());
+        }
+    }
+
+    /// Seen alarms leave the unseen queue; one kept only for that queue (cleared, its
+    /// incident closed) leaves the live state.
+    fn see(&mut self, alarms: &[AlarmId], changes: &mut Changes) {
+        for id in alarms {
+            let Some(a) = self.alarms.get_mut(id) else {
+                continue;
+            };
+            a.unseen = false;
+            let incident_open = a
+                .incident
+                .and_then(|i| self.incidents.get(&i))
+                .is_some_and(|inc| !inc.status.is_closed());
+            if a.status == AlarmStatus::Cleared && !incident_open {
+                self.alarms.remove(id);
+                changes.alarms.retain(|x| x.id != *id);
+                changes.removed_alarms.push(*id);
+            } else {
+                upsert_alarm(&mut changes.alarms, a.clone());
+            }
+        }
+    }
+
+    fn merge(&mut self, into: IncidentId, from: IncidentId, event: &Event, changes: &mut Changes) {
+        let Some(source) = self.incidents.get_mut(&from) else {
+            return;
+        };
+        source.status = IncidentStatus::Merged;
+        source.merged_into = Some(into);
+        source.updated_at = event.at;
+        let moved = std::mem::take(&mut source.alarms);
+        source.nodes.clear();
+        source.active_alarms = 0;
+        upsert(&mut changes.incidents, source.clone());
+        self.retire(from, changes);
+        let reason = format!("merged from incident {from} by {}", event.actor);
+        for alarm in moved {
+            self.group(into, alarm, false, &reason, event.at, changes);
+        }
+        self.milestone(into, event, changes, |_, _| {});
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn split(
+        &mut self,
+        from: IncidentId,
+        into: IncidentId,
+        alarms: &[AlarmId],
+        root: AlarmId,
+        title: &str,
+        event: &Event,
+        changes: &mut Changes,
+    ) {
+        let Some(source) = self.incidents.get_mut(&from) else {
+            return;
+        };
+        source.alarms.retain(|a| !alarms.contains(a));
+        let remaining = source.alarms.clone();
+        let mut opened = source.clone();
+        opened.id = into;
+        opened.title = title.to_string();
+        opened.status = IncidentStatus::Open;
+        opened.alarms = Vec::new();
+        opened.nodes = Vec::new();
+        opened.root_alarm = None;
+        opened.reason = format!("split from incident {from} by {}", event.actor);
+        opened.opened_at = event.at;
+        opened.acknowledged = None;
+        opened.identified = None;
+        opened.mitigated = None;
+        opened.comments = 0;
+        opened.escalation_level = 0;
+        opened.last_update_at = event.at;
+        opened.update_overdue = false;
+        self.last_incident_id = self.last_incident_id.max(into);
+        self.incidents.insert(into, opened);
+        let reason = format!("split from incident {from} by {}", event.actor);
+        for alarm in alarms {
+            self.group(into, *alarm, *alarm == root, &reason, event.at, changes);
+        }
+        self.regroup_nodes(from, &remaining);
+        self.refresh_incident(from, event.at, changes);
+        self.milestone(from, event, changes, |_, _| {});
+    }
+
+    /// After alarms left an incident: its nodes, and a new root if the old one left.
+    fn regroup_nodes(&mut self, id: IncidentId, remaining: &[AlarmId]) {
+        let members: Vec<&Alarm> = remaining
+            .iter()
+            .filter_map(|a| self.alarms.get(a))
+            .collect();
+        let Some(inc) = self.incidents.get_mut(&id) else {
+            return;
+        };
+        inc.nodes = Vec::new();
+        for node in members.iter().filter_map(|a| a.node.clone()) {
+            if !inc.nodes.contains(&node) {
+                inc.nodes.push(node);
+            }
+        }
+        if inc.root_alarm.is_some_and(|r| !remaining.contains(&r)) {
+            let first = members.iter().min_by_key(|a| (a.first_seen, a.id));
+            inc.root_alarm = first.map(|a| a.id);
+            inc.root_node = first.and_then(|a| a.node.clone());
+        }
+        if let Some(start) = members.iter().map(|a| a.first_seen).min() {
+            inc.started_at = start;
+        }
+    }
+
+    fn resolve(&mut self, id: IncidentId, event: &Event, changes: &mut Changes) {
         let Some(inc) = self.incidents.get_mut(&id) else {
             return;
         };
         inc.status = IncidentStatus::Resolved;
-        inc.resolved_at = Some(at);
-        inc.updated_at = at;
+        inc.resolved_at = Some(event.at);
+        inc.resolved_by = Some(event.actor.clone());
+        inc.updated_at = event.at;
+        if event.actor != "engine" {
+            inc.last_update_at = event.at;
+            inc.update_overdue = false;
+        }
         changes.incidents.push(inc.clone());
         for alarm in inc.alarms.clone() {
-            if self.alarms.remove(&alarm).is_some() {
+            // A cleared alarm nobody saw stays, for the unseen queue.
+            let keep = self
+                .alarms
+                .get(&alarm)
+                .is_some_and(|a| a.unseen && a.status == AlarmStatus::Cleared);
+            if !keep && self.alarms.remove(&alarm).is_some() {
                 changes.removed_alarms.push(alarm);
             }
         }
+        self.retire(id, changes);
+    }
+
+    /// A closed incident stays on the board among the recent ones, then leaves.
+    fn retire(&mut self, id: IncidentId, changes: &mut Changes) {
         self.resolved_order.push_back(id);
         while self.resolved_order.len() > RECENT_RESOLVED_KEPT {
             if let Some(old) = self.resolved_order.pop_front() {
@@ -361,6 +640,20 @@ impl State {
                 changes.removed_incidents.push(old);
             }
         }
+    }
+}
+
+/// An operator acting on an incident nobody claimed has claimed it.
+fn claim(inc: &mut Incident, mark: &Mark) {
+    if inc.acknowledged.is_none() {
+        inc.acknowledged = Some(mark.clone());
+    }
+}
+
+fn upsert_alarm(list: &mut Vec<Alarm>, alarm: Alarm) {
+    match list.iter_mut().find(|a| a.id == alarm.id) {
+        Some(slot) => *slot = alarm,
+        None => list.push(alarm),
     }
 }
 

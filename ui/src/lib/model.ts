@@ -29,11 +29,32 @@ title: string, text: string, labels: { [key in string]: string }, status: AlarmS
 /**
  * How many times the source reported it (duplicates are counted, not repeated).
  */
-count: number, incident: number | null, };
+count: number, incident: number | null, 
+/**
+ * Why it joined its incident, in words an operator can check.
+ */
+reason: string | null, 
+/**
+ * Changing between firing and cleared too often: notifications are held.
+ */
+flapping: boolean, 
+/**
+ * The maintenance window that suppresses it, while one does.
+ */
+suppressed_by: string | null, 
+/**
+ * Nobody has looked at it yet (its incident is unacknowledged and nobody marked it
+ * seen). A cleared unseen alarm stays in the unseen queue after its incident closes.
+ */
+unseen: boolean, };
 
-export type IncidentStatus = "open" | "acknowledged" | "identified" | "mitigated" | "resolved" | "reviewed";
+export type IncidentStatus = "open" | "acknowledged" | "identified" | "mitigated" | "resolved" | "reviewed" | "merged";
 
 export type Mark = { by: string, at: number, };
+
+export type Identification = { by: string, at: number, cause: string, layer: Layer | null, };
+
+export type Review = { by: string, at: number, summary: string, };
 
 export type Incident = { id: number, title: string, 
 /**
@@ -49,9 +70,52 @@ system: string | null, layer: Layer | null, alarms: Array<number>, nodes: Array<
  */
 reason: string, opened_at: number, acknowledged: Mark | null, resolved_at: number | null, 
 /**
- * The last time anything happened to the incident (the 30-minute update rule).
+ * The last time anything happened to the incident (an alarm, an action).
  */
-updated_at: number, comments: number, };
+updated_at: number, comments: number, 
+/**
+ * The first member alarm's first sighting: where the 1-5-10 clocks start.
+ */
+started_at: number, identified: Identification | null, mitigated: Mark | null, 
+/**
+ * Who resolved it: an operator, or `engine` when every alarm stayed cleared.
+ */
+resolved_by: string | null, reviewed: Review | null, 
+/**
+ * The last operator update (comment, milestone, notice): the update deadline
+ * counts from here.
+ */
+last_update_at: number, 
+/**
+ * The update deadline passed without an update.
+ */
+update_overdue: boolean, 
+/**
+ * 0 until an escalation policy (or an operator) escalates it.
+ */
+escalation_level: number, merged_into: number | null, };
+
+export type ClockTargets = { detect_ms: number, identify_ms: number, recover_ms: number, };
+
+export type EscalationStep = { level: number, after_ms: number, min_severity: Severity, 
+/**
+ * Names of notification channels.
+ */
+notify: Array<string>, };
+
+export type FlappingRule = { changes: number, window_ms: number, };
+
+export type GroupingRule = { name: string, labels: Array<string>, window_ms: number, };
+
+export type FingerprintRule = { source: string, labels: Array<string>, };
+
+export type DutyPolicy = { targets: ClockTargets, 
+/**
+ * An open incident needs an operator update (comment or milestone) at least this often.
+ */
+update_every_ms: number, escalation: Array<EscalationStep>, flapping: FlappingRule, grouping: Array<GroupingRule>, fingerprints: Array<FingerprintRule>, };
+
+export type ClockState = "running" | "amber" | "missed" | "met";
 
 export type HealthStatus = "ok" | "slow" | "degraded" | "stale" | "unreachable" | "auth_failed" | "bad_payload" | "unmapped_severity";
 
@@ -183,6 +247,31 @@ export type KpiReading = { source: string, name: string, value: number | null, u
  */
 error: string | null, };
 
+export type Recurrence = "once" | "daily" | "weekly";
+
+export type MaintenanceWindow = { id: string, title: string, 
+/**
+ * Start of the first occurrence. A daily or weekly window repeats at the same
+ * instant every 24 h / 7 days (wall-clock time of the site that planned it).
+ */
+starts_at: number, 
+/**
+ * End of the first occurrence.
+ */
+ends_at: number, recurrence: Recurrence, 
+/**
+ * A recurring window stops repeating after this instant; `None` = for ever.
+ */
+until: number | null, 
+/**
+ * Alarms whose labels match every matcher (an empty list matches no labels-only rule).
+ */
+matchers: Array<Matcher>, 
+/**
+ * Alarms on these topology nodes (by id).
+ */
+nodes: Array<string>, created_by: string, };
+
 export type EventBody = { "kind": "alarm_raised", alarm: Alarm, } | { "kind": "alarm_updated", alarm: number, severity: Severity, title: string, text: string, count: number, 
 /**
  * The source's labels when they changed (an acknowledgement or maintenance
@@ -192,7 +281,15 @@ labels?: { [key in string]: string }, } | { "kind": "alarm_cleared", alarm: numb
 /**
  * This alarm is now the incident's root-cause candidate.
  */
-root: boolean, reason: string, } | { "kind": "incident_acknowledged", incident: number, } | { "kind": "incident_commented", incident: number, text: string, } | { "kind": "incident_resolved", incident: number, } | { "kind": "source_health_changed", health: SourceHealth, } | { "kind": "topology_loaded", topology: Topology, } | { "kind": "source_defined", definition: SourceDefinition, } | { "kind": "source_removed", name: string, } | { "kind": "silence_created", source: string, silence_id: string, matchers: Array<Matcher>, ends_at: number, comment: string, 
+root: boolean, reason: string, } | { "kind": "incident_acknowledged", incident: number, } | { "kind": "incident_commented", incident: number, text: string, } | { "kind": "incident_resolved", incident: number, } | { "kind": "incident_identified", incident: number, cause: string, layer: Layer | null, root_node: string | null, } | { "kind": "incident_mitigated", incident: number, note: string, } | { "kind": "incident_reviewed", incident: number, summary: string, } | { "kind": "incident_escalated", incident: number, level: number, reason: string, 
+/**
+ * Notification channels to tell.
+ */
+notify: Array<string>, } | { "kind": "incident_update_overdue", incident: number, due_at: number, } | { "kind": "incidents_merged", incident: number, from: number, } | { "kind": "incident_split", incident: number, into: number, alarms: Array<number>, root: number, title: string, } | { "kind": "alarm_flapping", alarm: number, flapping: boolean, } | { "kind": "alarm_suppressed", alarm: number, window: string | null, } | { "kind": "alarms_seen", alarms: Array<number>, } | { "kind": "maintenance_scheduled", window: MaintenanceWindow, } | { "kind": "maintenance_cancelled", id: string, } | { "kind": "notification_sent", incident: number | null, channel: string, 
+/**
+ * What caused it: `opened`, `escalated`, `overdue`, `test`, …
+ */
+trigger: string, ok: boolean, detail: string, } | { "kind": "source_health_changed", health: SourceHealth, } | { "kind": "topology_loaded", topology: Topology, } | { "kind": "source_defined", definition: SourceDefinition, } | { "kind": "source_removed", name: string, } | { "kind": "silence_created", source: string, silence_id: string, matchers: Array<Matcher>, ends_at: number, comment: string, 
 /**
  * The incident whose alarm was silenced, for its timeline.
  */
@@ -208,13 +305,13 @@ actor: string,
  */
 subject: string, body: EventBody, };
 
-export type Snapshot = { seq: number, alarms: Array<Alarm>, incidents: Array<Incident>, sources: Array<SourceHealth>, };
+export type Snapshot = { seq: number, alarms: Array<Alarm>, incidents: Array<Incident>, sources: Array<SourceHealth>, maintenance: Array<MaintenanceWindow>, };
 
 export type Changes = { alarms: Array<Alarm>, incidents: Array<Incident>, sources: Array<SourceHealth>, removed_alarms: Array<number>, removed_incidents: Array<number>, 
 /**
  * Sources no longer watched (removed or disabled): their health leaves the strip.
  */
-removed_sources: Array<string>, topology_changed: boolean, };
+removed_sources: Array<string>, topology_changed: boolean, maintenance: Array<MaintenanceWindow>, removed_maintenance: Array<string>, };
 
 export type Batch = { first_seq: number, last_seq: number, events: Array<Event>, changes: Changes, };
 

@@ -16,6 +16,10 @@ export function alarm(id: number, over: Partial<Alarm> = {}): Alarm {
     cleared_at: null,
     count: 1,
     incident: null,
+    reason: null,
+    flapping: false,
+    suppressed_by: null,
+    unseen: true,
     ...over,
   };
 }
@@ -39,6 +43,15 @@ export function incident(id: number, over: Partial<Incident> = {}): Incident {
     resolved_at: null,
     updated_at: 10_000 + id,
     comments: 0,
+    started_at: 10_000 + id,
+    identified: null,
+    mitigated: null,
+    resolved_by: null,
+    reviewed: null,
+    last_update_at: 10_000 + id,
+    update_overdue: false,
+    escalation_level: 0,
+    merged_into: null,
     ...over,
   };
 }
@@ -60,6 +73,8 @@ export function batch(first: number, last: number, changes: Partial<Changes> = {
       removed_incidents: [],
       removed_sources: [],
       topology_changed: false,
+      maintenance: [],
+      removed_maintenance: [],
       ...changes,
     },
   };

@@ -135,6 +135,10 @@ impl Shift {
             cleared_at: None,
             count: 1,
             incident: None,
+            reason: None,
+            flapping: false,
+            suppressed_by: None,
+            unseen: true,
         };
         self.alarms.push(LiveAlarm {
             id: alarm.id,

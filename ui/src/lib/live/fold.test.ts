@@ -4,14 +4,14 @@ import { alarm, batch, incident, source } from '../../test/entities';
 
 function liveAt(seq: number) {
   const live = emptyLive();
-  applySnapshot(live, { seq, alarms: [alarm(1), alarm(2)], incidents: [incident(7)], sources: [source('a')] });
+  applySnapshot(live, { seq, alarms: [alarm(1), alarm(2)], incidents: [incident(7)], sources: [source('a')], maintenance: [] });
   return live;
 }
 
 describe('snapshot', () => {
   it('replaces everything held before', () => {
     const live = liveAt(10);
-    applySnapshot(live, { seq: 50, alarms: [alarm(3)], incidents: [], sources: [source('b')] });
+    applySnapshot(live, { seq: 50, alarms: [alarm(3)], incidents: [], sources: [source('b')], maintenance: [] });
     expect(live.seq).toBe(50);
     expect([...live.alarms.keys()]).toEqual([3]);
     expect(live.incidents.size).toBe(0);

@@ -53,7 +53,7 @@ afterEach(() => {
 describe('live board connection', () => {
   it('starts from a snapshot and folds a burst of batches in one frame', async () => {
     expect(streams.map((s) => s.after)).toEqual([null]);
-    send({ type: 'snapshot', snapshot: { seq: 5, alarms: [alarm(1)], incidents: [incident(1)], sources: [source('a', { demo: true })] } });
+    send({ type: 'snapshot', snapshot: { seq: 5, alarms: [alarm(1)], incidents: [incident(1)], sources: [source('a', { demo: true })], maintenance: [] } });
     send({ type: 'batch', batch: batch(6, 6, { incidents: [incident(2, { severity: 'critical' })] }) });
     send({ type: 'batch', batch: batch(7, 7, { removed_alarms: [1] }) });
     expect(board.incidents).toEqual([]);
@@ -68,7 +68,7 @@ describe('live board connection', () => {
   });
 
   it('resumes after the last applied seq when a batch skips ahead', async () => {
-    send({ type: 'snapshot', snapshot: { seq: 5, alarms: [], incidents: [], sources: [] } });
+    send({ type: 'snapshot', snapshot: { seq: 5, alarms: [], incidents: [], sources: [], maintenance: [] } });
     send({ type: 'batch', batch: batch(6, 6, { alarms: [alarm(1)] }) });
     send({ type: 'batch', batch: batch(9, 9, { alarms: [alarm(2)] }) });
     send({ type: 'batch', batch: batch(10, 10, { alarms: [alarm(3)] }) });
@@ -83,7 +83,7 @@ describe('live board connection', () => {
   });
 
   it('resumes when a heartbeat shows commits not received', async () => {
-    send({ type: 'snapshot', snapshot: { seq: 5, alarms: [], incidents: [], sources: [] } });
+    send({ type: 'snapshot', snapshot: { seq: 5, alarms: [], incidents: [], sources: [], maintenance: [] } });
     send({ type: 'heartbeat', seq: 5, at: 0 });
     await frame();
     expect(streams).toHaveLength(1);
@@ -93,7 +93,7 @@ describe('live board connection', () => {
   });
 
   it('shows a lost connection and reconnects from where it stopped', async () => {
-    send({ type: 'snapshot', snapshot: { seq: 3, alarms: [], incidents: [], sources: [] } });
+    send({ type: 'snapshot', snapshot: { seq: 3, alarms: [], incidents: [], sources: [], maintenance: [] } });
     await frame();
     streams[0]?.handlers.onClose();
     expect(board.connection).toBe('reconnecting');
@@ -104,7 +104,7 @@ describe('live board connection', () => {
   });
 
   it('reports a hub that cannot write its event log, and its recovery', async () => {
-    send({ type: 'snapshot', snapshot: { seq: 3, alarms: [], incidents: [], sources: [] } });
+    send({ type: 'snapshot', snapshot: { seq: 3, alarms: [], incidents: [], sources: [], maintenance: [] } });
     await frame();
     expect(board.storeError).toBeNull();
     send({ type: 'heartbeat', seq: 3, at: 0, store_error: 'database or disk is full' });
@@ -125,7 +125,7 @@ describe('live board connection', () => {
 });
 
 describe('live board node names', () => {
-  const snapshot = (seq: number): StreamMessage => ({ type: 'snapshot', snapshot: { seq, alarms: [], incidents: [], sources: [] } });
+  const snapshot = (seq: number): StreamMessage => ({ type: 'snapshot', snapshot: { seq, alarms: [], incidents: [], sources: [], maintenance: [] } });
 
   it('loads the topology when the connection starts and names nodes from it', async () => {
     await frame();
