@@ -1,5 +1,9 @@
 import type {
   Batch,
+  DutyPolicy,
+  Layer,
+  MaintenanceWindow,
+  Severity,
   CheckReport,
   Event,
   Incident,
@@ -284,3 +288,93 @@ export const getProbes = (): Promise<ProbeView[]> => call('GET', '/api/probes');
 
 export const getProbeHistory = (name: string, from: number, to: number): Promise<ProbeHistory> =>
   call('GET', `/api/probes/${encodeURIComponent(name)}/history?from=${Math.floor(from)}&to=${Math.ceil(to)}`);
+
+// The duty loop: milestones, escalation, merge/split, the unseen queue, maintenance,
+// the duty policy, source capabilities and notification channels.
+
+export const acknowledgeWithWriteBack = (incident: number, writeBack: boolean): Promise<Incident> =>
+  call('POST', `/api/incidents/${incident}/acknowledge`, { write_back: writeBack });
+
+export const identify = (
+  incident: number,
+  cause: string,
+  layer: Layer | null,
+  rootNode: string | null,
+): Promise<Incident> =>
+  call('POST', `/api/incidents/${incident}/identify`, { cause, layer, root_node: rootNode });
+
+export const mitigate = (incident: number, note: string): Promise<Incident> =>
+  call('POST', `/api/incidents/${incident}/mitigate`, { note });
+
+export const resolveIncident = (incident: number): Promise<Incident> =>
+  call('POST', `/api/incidents/${incident}/resolve`, {});
+
+export const review = (incident: number, summary: string): Promise<Incident> =>
+  call('POST', `/api/incidents/${incident}/review`, { summary });
+
+export const escalate = (incident: number, reason: string): Promise<Incident> =>
+  call('POST', `/api/incidents/${incident}/escalate`, { reason });
+
+/** Moves the alarms of `from` into `incident`; answers the incident that remains. */
+export const mergeIncidents = (incident: number, from: number[]): Promise<Incident> =>
+  call('POST', `/api/incidents/${incident}/merge`, { from });
+
+/** Moves `alarms` out of `incident`; answers the new incident. */
+export const splitIncident = (incident: number, alarms: number[]): Promise<Incident> =>
+  call('POST', `/api/incidents/${incident}/split`, { alarms });
+
+export type BulkAction = 'acknowledge' | 'resolve' | 'escalate' | 'comment';
+
+export interface BulkResult {
+  incident: number;
+  ok: boolean;
+  error: { code: string; message: string } | null;
+}
+
+/** One action on many incidents; each gets its own result (one refusal stops nothing). */
+export const bulkAction = (action: BulkAction, incidents: number[], text?: string): Promise<{ results: BulkResult[] }> =>
+  call('POST', '/api/incidents/bulk', { action, incidents, text: text ?? null });
+
+export const markSeen = (alarms: number[]): Promise<{ seen: number }> =>
+  call('POST', '/api/alarms/seen', { alarms });
+
+export const listMaintenance = (): Promise<MaintenanceWindow[]> => call('GET', '/api/maintenance');
+
+/** `created_by` is filled in by the hub from the operator. */
+export const scheduleMaintenance = (window: Omit<MaintenanceWindow, 'created_by'>): Promise<MaintenanceWindow> =>
+  call('POST', '/api/maintenance', window);
+
+export const cancelMaintenance = (id: string): Promise<void> =>
+  callForNothing('DELETE', `/api/maintenance/${encodeURIComponent(id)}`);
+
+export const getPolicy = (): Promise<DutyPolicy> => call('GET', '/api/policy');
+
+/** What the console can do in each kind of source system. */
+export interface SourceCapability {
+  kind: string;
+  /** Acknowledging an incident writes back to the source: `native` (e.g. Zabbix), `silence` (Alertmanager), `none`. */
+  acknowledge: 'native' | 'silence' | 'none';
+  /** The source reads back what was written, so the console can show it confirmed. */
+  confirms: boolean;
+  silence: boolean;
+  /** A short explanation in English for the table's tooltip. */
+  detail: string;
+}
+
+export const getCapabilities = (): Promise<SourceCapability[]> => call('GET', '/api/capabilities');
+
+export interface ChannelView {
+  name: string;
+  kind: 'wecom' | 'dingtalk' | 'feishu' | 'slack' | 'webhook';
+  min_severity: Severity;
+  /** `opened`, `escalated`, `overdue`. */
+  triggers: string[];
+  rate_per_minute: number;
+  /** The latest delivery, if any since the hub started. */
+  last: { at: number; ok: boolean; detail: string } | null;
+}
+
+export const listChannels = (): Promise<ChannelView[]> => call('GET', '/api/notify/channels');
+
+export const testChannel = (name: string): Promise<{ ok: boolean; detail: string }> =>
+  call('POST', `/api/notify/channels/${encodeURIComponent(name)}/test`, {});
