@@ -240,6 +240,16 @@ pub enum EventBody {
         #[ts(type = "number | null")]
         incident: Option<IncidentId>,
     },
+    /// Writing an incident's acknowledgement back to an alarm's source failed; the
+    /// console acknowledgement stands, and the timeline says what the source did not get.
+    WriteBackFailed {
+        #[ts(type = "number")]
+        incident: IncidentId,
+        #[ts(type = "number")]
+        alarm: AlarmId,
+        source: String,
+        reason: String,
+    },
 }
 
 impl EventBody {
@@ -274,6 +284,7 @@ impl EventBody {
             EventBody::SilenceCreated { .. } => "silence_created",
             EventBody::SilenceExpired { .. } => "silence_expired",
             EventBody::AlarmAcknowledgedAtSource { .. } => "alarm_acknowledged_at_source",
+            EventBody::WriteBackFailed { .. } => "write_back_failed",
         }
     }
 
@@ -304,7 +315,8 @@ impl EventBody {
             | EventBody::IncidentEscalated { incident, .. }
             | EventBody::IncidentUpdateOverdue { incident, .. }
             | EventBody::IncidentsMerged { incident, .. }
-            | EventBody::IncidentSplit { incident, .. } => format!("incident:{incident}"),
+            | EventBody::IncidentSplit { incident, .. }
+            | EventBody::WriteBackFailed { incident, .. } => format!("incident:{incident}"),
             EventBody::SourceHealthChanged { health } => format!("source:{}", health.source),
             EventBody::TopologyLoaded { .. } => "topology".to_string(),
             EventBody::SourceDefined { definition } => format!("source:{}", definition.name),

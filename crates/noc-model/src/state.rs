@@ -352,6 +352,7 @@ impl State {
             EventBody::SilenceCreated { .. }
             | EventBody::SilenceExpired { .. }
             | EventBody::AlarmAcknowledgedAtSource { .. }
+            | EventBody::WriteBackFailed { .. }
             | EventBody::NotificationSent { .. } => {}
         }
         changes

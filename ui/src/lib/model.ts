@@ -293,7 +293,7 @@ trigger: string, ok: boolean, detail: string, } | { "kind": "source_health_chang
 /**
  * The incident whose alarm was silenced, for its timeline.
  */
-incident: number | null, } | { "kind": "silence_expired", source: string, silence_id: string, incident: number | null, } | { "kind": "alarm_acknowledged_at_source", alarm: number, source: string, message: string, incident: number | null, };
+incident: number | null, } | { "kind": "silence_expired", source: string, silence_id: string, incident: number | null, } | { "kind": "alarm_acknowledged_at_source", alarm: number, source: string, message: string, incident: number | null, } | { "kind": "write_back_failed", incident: number, alarm: number, source: string, reason: string, };
 
 export type Event = { seq: number, at: number, 
 /**

@@ -104,6 +104,7 @@ export const en = {
   'event.silence_created': 'Silenced in Alertmanager',
   'event.silence_expired': 'Silence expired',
   'event.alarm_acknowledged_at_source': 'Acknowledged in source',
+  'event.write_back_failed': 'Not written back to source',
   'event.notification_sent': 'Notification',
   'event.maintenance_cancelled': 'Maintenance cancelled',
   'event.maintenance_scheduled': 'Maintenance scheduled',

@@ -106,6 +106,7 @@ export const zh: Record<MessageKey, string> = {
   'event.silence_created': '已在 Alertmanager 静默',
   'event.silence_expired': '静默已解除',
   'event.alarm_acknowledged_at_source': '已在源系统确认',
+  'event.write_back_failed': '未能回写源系统',
   'event.notification_sent': '通知',
   'event.maintenance_cancelled': '已取消维护',
   'event.maintenance_scheduled': '已安排维护',
