@@ -9,5 +9,7 @@ describe('page from the address', () => {
     expect(pageOf('')).toBe('board');
     expect(pageOf('#/nowhere')).toBe('board');
     expect(pageOf('#/sources/extra')).toBe('board');
+    expect(pageOf('#/sources?x=1')).toBe('sources');
+    expect(pageOf('#/board?sev=critical,major&owner=me')).toBe('board');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activeAlarms, anyDemo, boardIncidents, openCounts, unhealthySources } from './board';
+import { activeAlarms, anyDemo, boardIncidents, openCounts, unhealthySources, unseenQueue } from './board';
 import { alarm, incident, source } from '../../test/entities';
 
 describe('board order', () => {
@@ -25,6 +25,18 @@ describe('board order', () => {
   });
 });
 
+describe('unseen queue', () => {
+  it('holds cleared alarms nobody looked at, latest cleared first', () => {
+    const queue = unseenQueue([
+      alarm(1, { status: 'cleared', cleared_at: 500 }),
+      alarm(2, { status: 'active' }),
+      alarm(3, { status: 'cleared', cleared_at: 900 }),
+      alarm(4, { status: 'cleared', cleared_at: 950, unseen: false }),
+    ]);
+    expect(queue.map((a) => a.id)).toEqual([3, 1]);
+  });
+});
+
 describe('header', () => {
   it('counts open incidents per severity, ignoring closed ones', () => {
     const counts = openCounts([
@@ -33,6 +45,7 @@ describe('header', () => {
       incident(3, { severity: 'critical', status: 'resolved' }),
       incident(4, { severity: 'unknown', status: 'reviewed' }),
       incident(5, { severity: 'info' }),
+      incident(6, { severity: 'info', status: 'merged', merged_into: 5 }),
     ]);
     expect(counts).toEqual({ critical: 2, major: 0, minor: 0, warning: 0, unknown: 0, info: 1 });
   });

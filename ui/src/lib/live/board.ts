@@ -1,7 +1,8 @@
 import type { Alarm, Incident, IncidentStatus, Severity, SourceHealth } from '../model';
 import { SEVERITIES, severityRank } from '../severity';
 
-const CLOSED: ReadonlySet<IncidentStatus> = new Set(['resolved', 'reviewed']);
+// As the hub's `IncidentStatus::is_closed`: a merged incident lives on in another.
+const CLOSED: ReadonlySet<IncidentStatus> = new Set(['resolved', 'reviewed', 'merged']);
 
 export function isOpen(incident: Incident): boolean {
   return !CLOSED.has(incident.status);
@@ -31,6 +32,16 @@ export function activeAlarms(alarms: Iterable<Alarm>): Alarm[] {
       b.last_seen - a.last_seen ||
       b.id - a.id,
   );
+}
+
+/**
+ * The unseen queue: alarms that cleared before anyone looked at them. They stay in the
+ * live state until marked seen; newest clearance first.
+ */
+export function unseenQueue(alarms: Iterable<Alarm>): Alarm[] {
+  const unseen: Alarm[] = [];
+  for (const alarm of alarms) if (alarm.unseen && alarm.status === 'cleared') unseen.push(alarm);
+  return unseen.sort((a, b) => (b.cleared_at ?? b.last_seen) - (a.cleared_at ?? a.last_seen) || b.id - a.id);
 }
 
 export type SeverityCounts = Record<Severity, number>;
