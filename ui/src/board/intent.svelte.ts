@@ -23,6 +23,21 @@ class Intents {
   done(): void {
     this.pending = null;
   }
+
+  /**
+   * The other way round: the detail asks the board to select an incident (the one a
+   * split just made, the other side of a merge). The board selects it and calls `shown()`.
+   */
+  showing = $state<{ incident: number; serial: number } | null>(null);
+
+  show(incident: number): void {
+    this.#serial += 1;
+    this.showing = { incident, serial: this.#serial };
+  }
+
+  shown(): void {
+    this.showing = null;
+  }
 }
 
 export const intents = new Intents();
