@@ -74,6 +74,27 @@ describe('batch', () => {
   });
 });
 
+describe('maintenance windows', () => {
+  const window = (id: string) => ({
+    id,
+    title: `Window ${id}`,
+    starts_at: 0,
+    ends_at: 1,
+    recurrence: 'once' as const,
+    until: null,
+    matchers: [],
+    nodes: [],
+    created_by: 'li',
+  });
+
+  it('come with the snapshot and follow batches', () => {
+    const live = emptyLive();
+    applySnapshot(live, { seq: 1, alarms: [], incidents: [], sources: [], maintenance: [window('a'), window('b')] });
+    applyBatch(live, batch(2, 2, { maintenance: [window('c')], removed_maintenance: ['a'] }));
+    expect([...live.maintenance.keys()]).toEqual(['b', 'c']);
+  });
+});
+
 describe('heartbeat', () => {
   it('is a gap only when it announces a seq not yet applied', () => {
     const live = liveAt(10);

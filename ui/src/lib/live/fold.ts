@@ -1,4 +1,4 @@
-import type { Alarm, Batch, Incident, Snapshot, SourceHealth } from '../model';
+import type { Alarm, Batch, Incident, MaintenanceWindow, Snapshot, SourceHealth } from '../model';
 
 /**
  * The client's copy of the hub's live state. Keyed maps so that a batch touching a few
@@ -10,6 +10,8 @@ export interface LiveData {
   alarms: Map<number, Alarm>;
   incidents: Map<number, Incident>;
   sources: Map<string, SourceHealth>;
+  /** Maintenance windows scheduled and not cancelled, by id. */
+  maintenance: Map<string, MaintenanceWindow>;
 }
 
 /** What applying one stream message did, so the connection knows whether to resume. */
@@ -18,7 +20,7 @@ export type Outcome =
   | { kind: 'gap'; expected: number | null; got: number };
 
 export function emptyLive(): LiveData {
-  return { seq: null, alarms: new Map(), incidents: new Map(), sources: new Map() };
+  return { seq: null, alarms: new Map(), incidents: new Map(), sources: new Map(), maintenance: new Map() };
 }
 
 /** A snapshot replaces everything: entities absent from it are gone. */
@@ -27,6 +29,7 @@ export function applySnapshot(live: LiveData, snapshot: Snapshot): void {
   live.alarms = new Map(snapshot.alarms.map((a) => [a.id, a]));
   live.incidents = new Map(snapshot.incidents.map((i) => [i.id, i]));
   live.sources = new Map(snapshot.sources.map((s) => [s.source, s]));
+  live.maintenance = new Map(snapshot.maintenance.map((w) => [w.id, w]));
 }
 
 /**
@@ -45,6 +48,8 @@ export function applyBatch(live: LiveData, batch: Batch): Outcome {
   for (const id of changes.removed_alarms) live.alarms.delete(id);
   for (const id of changes.removed_incidents) live.incidents.delete(id);
   for (const name of changes.removed_sources) live.sources.delete(name);
+  for (const window of changes.maintenance) live.maintenance.set(window.id, window);
+  for (const id of changes.removed_maintenance) live.maintenance.delete(id);
   live.seq = batch.last_seq;
   return {
     kind: 'applied',
