@@ -1,4 +1,4 @@
-import type { Alarm, Incident, SourceHealth } from '../model';
+import type { Alarm, Incident, MaintenanceWindow, SourceHealth } from '../model';
 import { ApiError, getInfo, getTopology, openStream, type HubInfo, type StreamMessage } from '../backend';
 import { applyBatch, applySnapshot, emptyLive, heartbeatShowsGap } from './fold';
 import { activeAlarms, anyDemo, boardIncidents, openCounts, unhealthySources, type SeverityCounts } from './board';
@@ -21,6 +21,8 @@ export class LiveBoard {
   incidents = $state.raw<Incident[]>([]);
   alarms = $state.raw<Alarm[]>([]);
   sources = $state.raw<SourceHealth[]>([]);
+  /** Maintenance windows scheduled and not cancelled (past ones included until the hub drops them). */
+  maintenance = $state.raw<MaintenanceWindow[]>([]);
   troubled = $state.raw<SourceHealth[]>([]);
   counts = $state.raw<SeverityCounts>(openCounts([]));
   demo = $state(false);
@@ -202,6 +204,7 @@ export class LiveBoard {
     this.incidents = boardIncidents(incidents.values());
     this.alarms = activeAlarms(alarms.values());
     this.sources = [...sources.values()];
+    this.maintenance = [...this.data.maintenance.values()];
     this.troubled = unhealthySources(sources.values());
     this.counts = openCounts(incidents.values());
     this.demo = (this.info?.demo ?? false) || anyDemo(sources.values());
