@@ -1,4 +1,4 @@
-import type { Alarm, Incident, MaintenanceWindow, SourceHealth } from '../model';
+import type { Alarm, Batch, Incident, MaintenanceWindow, Snapshot, SourceHealth } from '../model';
 import { ApiError, getInfo, getTopology, openStream, type HubInfo, type StreamMessage } from '../backend';
 import { applyBatch, applySnapshot, emptyLive, heartbeatShowsGap } from './fold';
 import { activeAlarms, anyDemo, boardIncidents, openCounts, unhealthySources, type SeverityCounts } from './board';
@@ -6,6 +6,9 @@ import { nextDelay } from './backoff';
 import { displayName, indexNodes, type NodeIndex } from './topology';
 
 export type Connection = 'connecting' | 'live' | 'reconnecting' | 'unauthorized';
+
+/** What a listener of `LiveBoard.listen` is told, once the board's maps hold it. */
+export type Applied = { kind: 'snapshot'; snapshot: Snapshot } | { kind: 'batch'; batch: Batch };
 
 /** Heartbeats come every 10 s; this long without any message means the stream is dead. */
 const SILENCE_MS = 35_000;
@@ -43,6 +46,7 @@ export class LiveBoard {
   private watchdog: ReturnType<typeof setInterval> | undefined;
   private topologyLoading = false;
   private topologyStale = false;
+  private listeners = new Set<(applied: Applied) => void>();
 
   async start(): Promise<void> {
     if (!(await this.refreshInfo())) return;
@@ -70,6 +74,19 @@ export class LiveBoard {
   alarm(id: number): Alarm | undefined {
     void this.revision;
     return this.data.alarms.get(id);
+  }
+
+  /**
+   * Tells `listener` of every snapshot and batch after it is folded in (so `incident()`
+   * and `alarm()` already answer the new state); returns the way to stop listening.
+   */
+  listen(listener: (applied: Applied) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private tell(applied: Applied): void {
+    for (const listener of this.listeners) listener(applied);
   }
 
   /** A node's display name, or its id while the topology does not know it. */
@@ -153,6 +170,7 @@ export class LiveBoard {
     for (const message of messages) {
       if (message.type === 'snapshot') {
         applySnapshot(this.data, message.snapshot);
+        this.tell({ kind: 'snapshot', snapshot: message.snapshot });
         changed = true;
         topologyChanged = true;
       } else if (message.type === 'batch') {
@@ -161,6 +179,7 @@ export class LiveBoard {
           this.resume();
           break;
         }
+        this.tell({ kind: 'batch', batch: message.batch });
         changed = true;
         if (outcome.topologyChanged) topologyChanged = true;
       } else {

@@ -1,0 +1,94 @@
+// The workstation's notifier: follows the live board, asks the alerting rules what to
+// announce, and shows and sounds it. Settings and the mute live here, stored per
+// workstation.
+import { t } from '../lib/i18n/i18n.svelte';
+import { live } from '../lib/live/live.svelte';
+import type { Severity } from '../lib/model';
+import { Alerter, type Notice, type Rules } from './alerting';
+import { show } from './deliver';
+import { present, worst } from './present';
+import { muteRemaining, muteUntil, parseSettings, STORAGE_KEY, type MuteChoice, type NotifySettings } from './settings';
+import { sound } from './sound.svelte';
+
+/** How often reminders and the end of a mute are looked for. */
+const TICK_MS = 5_000;
+
+class Notifier {
+  settings = $state<NotifySettings>(parseSettings(globalThis.localStorage?.getItem(STORAGE_KEY) ?? null));
+  /** Why the last notification could not be shown (`denied`, an error), or `null`. */
+  lastFailure = $state<string | null>(null);
+  private alerter = new Alerter();
+  private started = false;
+
+  start(): () => void {
+    if (this.started) return () => {};
+    this.started = true;
+    sound.start();
+    const unlisten = live.listen((applied) => {
+      const now = Date.now();
+      const notices =
+        applied.kind === 'snapshot'
+          ? this.alerter.snapshot(applied.snapshot, this.rules(), now)
+          : this.alerter.batch(applied.batch, (id) => live.alarm(id), this.rules(), now);
+      this.deliver(notices);
+    });
+    const timer = setInterval(() => this.tick(Date.now()), TICK_MS);
+    return () => {
+      unlisten();
+      clearInterval(timer);
+      this.started = false;
+    };
+  }
+
+  update(change: Partial<NotifySettings>): void {
+    this.settings = { ...this.settings, ...change };
+    localStorage.setItem(STORAGE_KEY, JSON.stringify(this.settings));
+  }
+
+  mute(choice: MuteChoice): void {
+    this.update({ mutedUntil: muteUntil(choice, Date.now()) });
+  }
+
+  unmute(): void {
+    this.update({ mutedUntil: null });
+  }
+
+  /** Milliseconds of mute left at `now`; 0 when not muted. */
+  muteLeft(now: number): number {
+    return muteRemaining(this.settings, now);
+  }
+
+  /** The "test sound" button: the tone of `severity` at the current volume. */
+  testSound(severity: Severity): Promise<boolean> {
+    return sound.play(severity, this.settings.volume);
+  }
+
+  private rules(): Rules {
+    return {
+      threshold: this.settings.threshold,
+      repeatMs: this.settings.repeatMinutes * 60_000,
+      mutedUntil: this.settings.mutedUntil,
+    };
+  }
+
+  private tick(now: number): void {
+    // A mute that ran out is forgotten, so the header stops showing it.
+    if (this.settings.mutedUntil !== null && this.muteLeft(now) === 0) this.unmute();
+    this.deliver(this.alerter.due((id) => live.alarm(id), this.rules(), now));
+  }
+
+  private deliver(notices: Notice[]): void {
+    if (notices.length === 0) return;
+    const severity = worst(notices);
+    if (this.settings.sound && severity !== null) void sound.play(severity, this.settings.volume);
+    for (const display of present(notices, t)) {
+      void show(display, () => {
+        location.hash = '#/board';
+      }).then((failure) => {
+        this.lastFailure = failure;
+      });
+    }
+  }
+}
+
+export const notifier = new Notifier();
