@@ -1,6 +1,6 @@
 //! Dedup of alarm signals, and the grouping of new alarms into incidents.
 
-use noc_model::{Alarm, AlarmSignal, AlarmStatus, EventBody, Millis, NewEvent};
+use noc_model::{Alarm, AlarmId, AlarmSignal, AlarmStatus, EventBody, Millis, NewEvent};
 
 use crate::correlation::{self, Placement};
 use crate::{source_actor, Engine, ENGINE_ACTOR};
@@ -8,31 +8,51 @@ use crate::{source_actor, Engine, ENGINE_ACTOR};
 impl Engine {
     pub(crate) fn on_alarm(&mut self, signal: AlarmSignal, now: Millis, out: &mut Vec<NewEvent>) {
         let actor = source_actor(&signal.source);
-        let fingerprint = signal.fingerprint();
+        let fingerprint = self.fingerprint_of(&signal);
         let live = self
             .fingerprints
             .get(&fingerprint)
             .and_then(|id| self.state.alarms.get(id));
         match (live, signal.firing) {
             (Some(alarm), true) => {
-                let labels = (alarm.labels != signal.labels).then_some(signal.labels);
+                let id = alarm.id;
+                let was_cleared = alarm.status == AlarmStatus::Cleared;
+                let labels_changed = alarm.labels != signal.labels;
                 let body = EventBody::AlarmUpdated {
-                    alarm: alarm.id,
+                    alarm: id,
                     severity: signal.severity,
                     title: signal.title,
                     text: signal.text,
                     count: alarm.count.saturating_add(1),
-                    labels,
+                    labels: labels_changed.then_some(signal.labels),
                 };
                 self.emit(out, now, actor, body);
+                if was_cleared {
+                    self.note_change(&fingerprint, id, true, now, out);
+                }
+                if was_cleared || labels_changed || self.may_be_suppressed(id) {
+                    self.reconsider_suppression(id, now, out);
+                }
             }
             (Some(alarm), false) if alarm.status == AlarmStatus::Active => {
-                let body = EventBody::AlarmCleared { alarm: alarm.id };
-                self.emit(out, now, actor, body);
+                let id = alarm.id;
+                self.emit(out, now, actor, EventBody::AlarmCleared { alarm: id });
+                self.note_change(&fingerprint, id, false, now, out);
             }
             (None, true) => self.raise(signal, fingerprint, actor, now, out),
             (_, false) => {}
         }
+    }
+
+    /// Whether a repeat of an alarm needs a look at the maintenance windows: only
+    /// when there are windows, or when the alarm is outside every incident.
+    fn may_be_suppressed(&self, id: AlarmId) -> bool {
+        !self.state.maintenance.is_empty()
+            || self
+                .state
+                .alarms
+                .get(&id)
+                .is_some_and(|a| a.incident.is_none() || a.suppressed_by.is_some())
     }
 
     fn raise(
@@ -63,23 +83,43 @@ impl Engine {
             suppressed_by: None,
             unseen: true,
         };
-        let window = self.config.correlation_window_ms;
+        let id = alarm.id;
+        let fingerprint = alarm.fingerprint.clone();
+        self.emit(out, now, actor, EventBody::AlarmRaised { alarm });
+        // Marked flapping before it is placed, so whoever is told of a new incident
+        // already sees that its alarm flaps.
+        self.note_change(&fingerprint, id, true, now, out);
+        match self.covering_window(id, now) {
+            Some(window) => {
+                let body = EventBody::AlarmSuppressed {
+                    alarm: id,
+                    window: Some(window),
+                };
+                self.emit(out, now, ENGINE_ACTOR.to_string(), body);
+            }
+            None => self.place_and_group(id, now, out),
+        }
+    }
+
+    /// Puts an alarm that belongs to no incident where a new alarm would go.
+    pub(crate) fn place_and_group(&mut self, id: AlarmId, now: Millis, out: &mut Vec<NewEvent>) {
+        let Some(alarm) = self.state.alarms.get(&id) else {
+            return;
+        };
         let placement = correlation::place(
-            &alarm,
+            alarm,
             &self.state,
             &mut self.dependencies,
-            &self.by_node,
-            window,
+            &self.members,
+            &self.config,
             now,
         );
-        let id = alarm.id;
-        self.emit(out, now, actor, EventBody::AlarmRaised { alarm });
         self.group(id, placement, now, out);
     }
 
     fn group(
         &mut self,
-        alarm: noc_model::AlarmId,
+        alarm: AlarmId,
         placement: Placement,
         now: Millis,
         out: &mut Vec<NewEvent>,

@@ -16,6 +16,8 @@ struct Step {
 struct Reach {
     upstream: BTreeMap<usize, Step>,
     downstream: BTreeMap<usize, Step>,
+    /// Both of the above, each node once, in index order.
+    related: Vec<usize>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -114,6 +116,29 @@ impl Dependencies {
         self.index.get(node).map(|&i| self.layers[i])
     }
 
+    /// Computes (once) what `node` reaches, for [`Dependencies::related`].
+    pub fn prepare(&mut self, node: &str) {
+        if let Some(&i) = self.index.get(node) {
+            self.reach_of(i);
+        }
+    }
+
+    /// The nodes `node` needs or is needed by (directly or not), by index; empty
+    /// unless [`Dependencies::prepare`] was called for it. A node is related to
+    /// `node` exactly when one of [`Dependencies::dependency_path`] in either
+    /// direction finds a path: a path walked backwards is a path of the other walk.
+    pub fn related(&self, node: &str) -> &[usize] {
+        self.index
+            .get(node)
+            .and_then(|i| self.reach.get(i))
+            .map_or(&[], |r| r.related.as_slice())
+    }
+
+    /// The id of the node at `index`.
+    pub fn id(&self, index: usize) -> &str {
+        &self.ids[index]
+    }
+
     /// The path by which `dependent` needs `dependency`, if it does (directly or not).
     pub fn dependency_path(&mut self, dependent: &str, dependency: &str) -> Option<Path> {
         let (&from, &to) = (self.index.get(dependent)?, self.index.get(dependency)?);
@@ -154,9 +179,15 @@ impl Dependencies {
         if self.reach.contains_key(&start) {
             return;
         }
+        let upstream = self.walk(start, &self.needs);
+        let downstream = self.walk(start, &self.needed_by);
+        let mut related: Vec<usize> = upstream.keys().chain(downstream.keys()).copied().collect();
+        related.sort_unstable();
+        related.dedup();
         let reach = Reach {
-            upstream: self.walk(start, &self.needs),
-            downstream: self.walk(start, &self.needed_by),
+            upstream,
+            downstream,
+            related,
         };
         self.reach.insert(start, reach);
     }

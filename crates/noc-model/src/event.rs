@@ -178,6 +178,12 @@ pub enum EventBody {
         alarm: AlarmId,
         window: Option<String>,
     },
+    /// A cleared alarm that belongs to no incident (it was suppressed by a maintenance
+    /// window) stayed cleared for the resolve hold: it leaves the live state.
+    AlarmRetired {
+        #[ts(type = "number")]
+        alarm: AlarmId,
+    },
     /// An operator looked at these alarms: they leave the unseen queue.
     AlarmsSeen {
         #[ts(type = "Array<number>")]
@@ -273,6 +279,7 @@ impl EventBody {
             EventBody::IncidentSplit { .. } => "incident_split",
             EventBody::AlarmFlapping { .. } => "alarm_flapping",
             EventBody::AlarmSuppressed { .. } => "alarm_suppressed",
+            EventBody::AlarmRetired { .. } => "alarm_retired",
             EventBody::AlarmsSeen { .. } => "alarms_seen",
             EventBody::MaintenanceScheduled { .. } => "maintenance_scheduled",
             EventBody::MaintenanceCancelled { .. } => "maintenance_cancelled",
@@ -294,7 +301,8 @@ impl EventBody {
             EventBody::AlarmUpdated { alarm, .. }
             | EventBody::AlarmCleared { alarm }
             | EventBody::AlarmFlapping { alarm, .. }
-            | EventBody::AlarmSuppressed { alarm, .. } => format!("alarm:{alarm}"),
+            | EventBody::AlarmSuppressed { alarm, .. }
+            | EventBody::AlarmRetired { alarm } => format!("alarm:{alarm}"),
             EventBody::AlarmsSeen { .. } => "alarms".to_string(),
             EventBody::MaintenanceScheduled { window } => format!("maintenance:{}", window.id),
             EventBody::MaintenanceCancelled { id } => format!("maintenance:{id}"),

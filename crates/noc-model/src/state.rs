@@ -317,6 +317,7 @@ impl State {
                 self.edit_alarm(*alarm, &mut changes, |a| a.suppressed_by.clone_from(window));
             }
             EventBody::AlarmsSeen { alarms } => self.see(alarms, &mut changes),
+            EventBody::AlarmRetired { alarm } => self.retire_alarm(*alarm, &mut changes),
             EventBody::MaintenanceScheduled { window } => {
                 self.maintenance.insert(window.id.clone(), window.clone());
                 changes.maintenance.push(window.clone());
@@ -467,11 +468,11 @@ impl State {
         changes: &mut Changes,
         edit: impl FnOnce(&mut Incident, Mark),
     ) {
-        let mark = Mark {
-            by: event.actor.clone(),
-            at: event.at,
-        };
         self.touch_incident(id, event.at, changes, |inc| {
+            let mark = Mark {
+                by: event.actor.clone(),
+                at: event.at.max(milestone_floor(inc)),
+            };
             edit(inc, mark);
             inc.last_update_at = event.at;
             inc.update_overdue = false;
@@ -561,6 +562,8 @@ impl State {
         opened.alarms = Vec::new();
         opened.nodes = Vec::new();
         opened.root_alarm = None;
+        // The root alarm sets the layer again if its node is in the topology.
+        opened.layer = None;
         opened.reason = format!("split from incident {from} by {}", event.actor);
         opened.opened_at = event.at;
         opened.acknowledged = None;
@@ -597,12 +600,38 @@ impl State {
             }
         }
         if inc.root_alarm.is_some_and(|r| !remaining.contains(&r)) {
+            // The root left: the earliest remaining alarm names the incident now.
             let first = members.iter().min_by_key(|a| (a.first_seen, a.id));
             inc.root_alarm = first.map(|a| a.id);
             inc.root_node = first.and_then(|a| a.node.clone());
+            if let Some(root) = first {
+                let topology = &self.topology;
+                inc.title =
+                    crate::incident_title(root, |id| topology.node(id).map(|n| n.name.as_str()));
+                if let Some(found) = root.node.as_deref().and_then(|n| topology.node(n)) {
+                    inc.layer = Some(found.layer);
+                }
+            }
         }
         if let Some(start) = members.iter().map(|a| a.first_seen).min() {
             inc.started_at = start;
+        }
+    }
+
+    /// An alarm outside every open incident (suppressed noise) leaves the live state.
+    /// One that an open incident still holds stays: the incident needs its members.
+    fn retire_alarm(&mut self, id: AlarmId, changes: &mut Changes) {
+        let Some(a) = self.alarms.get(&id) else {
+            return;
+        };
+        let held = a
+            .incident
+            .and_then(|i| self.incidents.get(&i))
+            .is_some_and(|inc| !inc.status.is_closed());
+        if !held {
+            self.alarms.remove(&id);
+            changes.alarms.retain(|x| x.id != id);
+            changes.removed_alarms.push(id);
         }
     }
 
@@ -611,7 +640,7 @@ impl State {
             return;
         };
         inc.status = IncidentStatus::Resolved;
-        inc.resolved_at = Some(event.at);
+        inc.resolved_at = Some(event.at.max(milestone_floor(inc)));
         inc.resolved_by = Some(event.actor.clone());
         inc.updated_at = event.at;
         if event.actor != "engine" {
@@ -642,6 +671,21 @@ impl State {
             }
         }
     }
+}
+
+/// The latest milestone an incident reached: a later one is never dated before it,
+/// even when the clock that stamped the events stepped back.
+fn milestone_floor(inc: &Incident) -> Millis {
+    [
+        inc.acknowledged.as_ref().map(|m| m.at),
+        inc.identified.as_ref().map(|m| m.at),
+        inc.mitigated.as_ref().map(|m| m.at),
+        inc.resolved_at,
+    ]
+    .into_iter()
+    .flatten()
+    .max()
+    .unwrap_or(Millis::MIN)
 }
 
 /// An operator acting on an incident nobody claimed has claimed it.

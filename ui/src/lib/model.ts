@@ -285,7 +285,7 @@ root: boolean, reason: string, } | { "kind": "incident_acknowledged", incident: 
 /**
  * Notification channels to tell.
  */
-notify: Array<string>, } | { "kind": "incident_update_overdue", incident: number, due_at: number, } | { "kind": "incidents_merged", incident: number, from: number, } | { "kind": "incident_split", incident: number, into: number, alarms: Array<number>, root: number, title: string, } | { "kind": "alarm_flapping", alarm: number, flapping: boolean, } | { "kind": "alarm_suppressed", alarm: number, window: string | null, } | { "kind": "alarms_seen", alarms: Array<number>, } | { "kind": "maintenance_scheduled", window: MaintenanceWindow, } | { "kind": "maintenance_cancelled", id: string, } | { "kind": "notification_sent", incident: number | null, channel: string, 
+notify: Array<string>, } | { "kind": "incident_update_overdue", incident: number, due_at: number, } | { "kind": "incidents_merged", incident: number, from: number, } | { "kind": "incident_split", incident: number, into: number, alarms: Array<number>, root: number, title: string, } | { "kind": "alarm_flapping", alarm: number, flapping: boolean, } | { "kind": "alarm_suppressed", alarm: number, window: string | null, } | { "kind": "alarm_retired", alarm: number, } | { "kind": "alarms_seen", alarms: Array<number>, } | { "kind": "maintenance_scheduled", window: MaintenanceWindow, } | { "kind": "maintenance_cancelled", id: string, } | { "kind": "notification_sent", incident: number | null, channel: string, 
 /**
  * What caused it: `opened`, `escalated`, `overdue`, `test`, …
  */

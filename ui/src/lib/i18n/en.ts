@@ -110,6 +110,7 @@ export const en = {
   'event.maintenance_scheduled': 'Maintenance scheduled',
   'event.alarms_seen': 'Alarms marked seen',
   'event.alarm_suppressed': 'Maintenance suppression',
+  'event.alarm_retired': 'Suppressed alarm retired',
   'event.alarm_flapping': 'Flapping',
   'event.incident_split': 'Alarms split off',
   'event.incidents_merged': 'Incident merged in',

@@ -112,6 +112,7 @@ export const zh: Record<MessageKey, string> = {
   'event.maintenance_scheduled': '已安排维护',
   'event.alarms_seen': '告警已查看',
   'event.alarm_suppressed': '维护抑制',
+  'event.alarm_retired': '抑制告警已移除',
   'event.alarm_flapping': '告警抖动',
   'event.incident_split': '拆分告警',
   'event.incidents_merged': '合并故障',
