@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Event, EventBody } from '../lib/model';
+import type { Event, EventBody, Incident } from '../lib/model';
 import { matches, memberRoles, mergeCandidates, milestones, sourceLink, updateDeadline, writeBackStates, wroteBack } from './duty';
 import { alarm, incident } from '../test/entities';
 
@@ -131,10 +131,11 @@ describe('merge candidates', () => {
     incident(4, { title: 'db backup', status: 'merged' }),
     incident(12, { title: 'Switch port' }),
   ];
+  const [first, second] = all as [Incident, Incident];
   it('are the other open incidents, found by id or title', () => {
-    expect(mergeCandidates(all, all[0], '').map((i) => i.id)).toEqual([2, 12]);
-    expect(mergeCandidates(all, all[1], 'db').map((i) => i.id)).toEqual([1]);
-    expect(mergeCandidates(all, all[0], '12').map((i) => i.id)).toEqual([12]);
-    expect(mergeCandidates(all, all[0], 'INC-2').map((i) => i.id)).toEqual([2]);
+    expect(mergeCandidates(all, first, '').map((i) => i.id)).toEqual([2, 12]);
+    expect(mergeCandidates(all, second, 'db').map((i) => i.id)).toEqual([1]);
+    expect(mergeCandidates(all, first, '12').map((i) => i.id)).toEqual([12]);
+    expect(mergeCandidates(all, first, 'INC-2').map((i) => i.id)).toEqual([2]);
   });
 });

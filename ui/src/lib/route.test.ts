@@ -6,6 +6,7 @@ describe('page from the address', () => {
     expect(pageOf('#/sources')).toBe('sources');
     expect(pageOf('#sources')).toBe('sources');
     expect(pageOf('#/board')).toBe('board');
+    expect(pageOf('#/maintenance')).toBe('maintenance');
     expect(pageOf('')).toBe('board');
     expect(pageOf('#/nowhere')).toBe('board');
     expect(pageOf('#/sources/extra')).toBe('board');
