@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use noc_model::SourceDefinition;
 use noc_sources::webhook::WebhookFormat;
 
+mod replay;
 mod sources;
+pub use replay::ReplaySection;
 use serde::Deserialize;
 pub use sources::{
     AlertmanagerSection, BlackboxProbeSection, DnsProbeSection, HttpProbeSection, IcmpProbeSection,
@@ -44,9 +46,15 @@ pub struct HubConfig {
     /// `[[webhook]]`: one entry per inbound webhook (`POST /hooks/{name}`).
     #[serde(default)]
     pub webhook: Vec<WebhookSection>,
+    /// `[[replay]]`: one entry per recorded alarm log to play back.
+    #[serde(default)]
+    pub replay: Vec<ReplaySection>,
     /// Every source entry above as a checked definition (filled by `parse`).
     #[serde(skip)]
     pub sources: Vec<SourceDefinition>,
+    /// The enabled `[[replay]]` entries, checked (filled by `parse`).
+    #[serde(skip)]
+    pub replays: Vec<noc_sources::replay::ReplaySettings>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -114,7 +122,10 @@ impl HubConfig {
     pub fn load(path: &Path) -> anyhow::Result<HubConfig> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| anyhow::anyhow!("cannot read configuration {}: {e}", path.display()))?;
-        Self::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+        let mut config =
+            Self::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        replay::resolve_paths(&mut config.replays, path);
+        Ok(config)
     }
 
     pub fn parse(text: &str) -> Result<HubConfig, String> {
@@ -128,6 +139,7 @@ impl HubConfig {
         }
         let mut config = config;
         config.sources = source_definitions(text, &config)?;
+        config.replays = replay_settings(text, &config)?;
         check_webhooks(text, &config)?;
         Ok(config)
     }
@@ -171,12 +183,41 @@ fn source_definitions(text: &str, config: &HubConfig) -> Result<Vec<SourceDefini
     Ok(definitions)
 }
 
+/// The enabled `[[replay]]` entries; their names share the sources' name space
+/// (a name is part of every alarm's fingerprint).
+fn replay_settings(
+    text: &str,
+    config: &HubConfig,
+) -> Result<Vec<noc_sources::replay::ReplaySettings>, String> {
+    let at = |start: usize| text[..start.min(text.len())].matches('\n').count() + 1;
+    let mut names: std::collections::BTreeSet<String> =
+        config.sources.iter().map(|d| d.name.clone()).collect();
+    let mut replays = Vec::new();
+    for entry in &config.replay {
+        let settings = entry
+            .settings()
+            .map_err(|(pos, text)| format!("line {}: {text}", at(pos)))?;
+        if !names.insert(settings.name.clone()) {
+            return Err(format!(
+                "line {}: replay.name \"{}\" is already the name of another source",
+                at(entry.name_at()),
+                settings.name
+            ));
+        }
+        if entry.enabled {
+            replays.push(settings);
+        }
+    }
+    Ok(replays)
+}
+
 fn check_webhooks(text: &str, config: &HubConfig) -> Result<(), String> {
     let at = |start: usize| text[..start.min(text.len())].matches('\n').count() + 1;
     // Alarm fingerprints are `source/key`: a hook named like another source would
     // resolve that source's alarms.
     let mut names: std::collections::BTreeSet<String> =
         config.sources.iter().map(|d| d.name.clone()).collect();
+    names.extend(config.replays.iter().map(|r| r.name.clone()));
     for entry in &config.webhook {
         let name = entry.name.get_ref().trim();
         let line = at(entry.name.span().start);

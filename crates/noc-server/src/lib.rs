@@ -95,6 +95,13 @@ pub async fn start(opts: HubOptions) -> anyhow::Result<RunningHub> {
         Some(path) => config::HubConfig::load(path)?,
         None => config::HubConfig::default(),
     };
+    // Before anything starts: a replay whose files cannot be read stops the hub, with
+    // the file and line named, rather than running without its data.
+    let replays = settings
+        .replays
+        .iter()
+        .map(|r| noc_sources::replay::ReplaySource::load(r.clone()))
+        .collect::<Result<Vec<_>, _>>()?;
     // Before anything starts: a hook without its secret must stop the hub, not run open.
     let webhooks = settings
         .webhook
@@ -122,6 +129,14 @@ pub async fn start(opts: HubOptions) -> anyhow::Result<RunningHub> {
     let probes = Probes::start(&console, probe_history, clock.clone());
     if let Some(demo) = opts.demo {
         noc_sources::demo::spawn(demo, clock.clone(), console.signal_sink(), shutdown.clone());
+    }
+    for replay in replays {
+        noc_sources::replay::spawn(
+            replay,
+            clock.clone(),
+            console.signal_sink(),
+            shutdown.clone(),
+        );
     }
     console
         .start_sources(

@@ -9,6 +9,7 @@ mod fake_endpoint;
 mod polling;
 pub mod probe;
 pub mod prometheus;
+pub mod replay;
 mod source;
 pub mod webhook;
 pub mod zabbix;
