@@ -62,8 +62,8 @@ async fn main() -> anyhow::Result<()> {
     let shutdown = CancellationToken::new();
     let store = Store::open(&dir.path().join("noc.db")).await?;
     let settings = HubSettings {
-        engine: Default::default(),
         demo: false,
+        ..Default::default()
     };
     let console = Console::start(store, clock.clone(), settings, shutdown.clone()).await;
     let rss_before = rss_kib()?;

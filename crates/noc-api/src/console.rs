@@ -4,18 +4,18 @@ use std::sync::{Arc, Mutex};
 
 use noc_engine::{Engine, EngineConfig};
 use noc_model::{
-    Batch, Clock, Command, Event, Incident, IncidentId, KpiReading, Millis, Seq, Signal, Snapshot,
-    Topology,
+    Batch, Clock, Command, DutyPolicy, Event, Incident, IncidentId, KpiReading, Millis, Seq,
+    Signal, Snapshot, Topology,
 };
 use noc_store::Store;
 use serde::Serialize;
 use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
-use crate::ingest::{Ingest, Input};
+use crate::ingest::{Ingest, Input, Outcome};
 use crate::liveness::Liveness;
 use crate::sources::Sources;
-use crate::{ApiError, Follow};
+use crate::{ApiError, Follow, WriteBackSettings};
 
 /// How many committed batches the hub keeps to let reconnecting clients catch up
 /// without a full snapshot.
@@ -48,6 +48,8 @@ pub struct EventPage {
 pub struct HubSettings {
     pub engine: EngineConfig,
     pub demo: bool,
+    /// How an acknowledgement reaches the alarms' sources when the operator asks.
+    pub write_back: WriteBackSettings,
 }
 
 pub(crate) struct Shared {
@@ -113,6 +115,8 @@ pub struct Console {
     inputs: mpsc::Sender<Input>,
     started_at: Millis,
     demo: bool,
+    pub(crate) policy: Arc<DutyPolicy>,
+    pub(crate) write_back: WriteBackSettings,
     pub(crate) shutdown: CancellationToken,
 }
 
@@ -155,6 +159,8 @@ impl Console {
             inputs,
             started_at,
             demo: settings.demo,
+            policy: Arc::new(settings.engine.policy),
+            write_back: settings.write_back,
             shutdown,
         }
     }
@@ -328,20 +334,44 @@ impl Console {
         })
     }
 
-    /// Carries out any operator command; the incident it was about, if any.
+    /// Carries out any operator command; the incident it was about (for a split: the
+    /// new incident), if any.
     pub async fn command(
         &self,
         command: Command,
         actor: &str,
     ) -> Result<Option<Incident>, ApiError> {
+        Ok(self.command_outcome(command, actor).await?.incident)
+    }
+
+    /// Carries out an operator command; what it did, events included.
+    pub(crate) async fn command_outcome(
+        &self,
+        command: Command,
+        actor: &str,
+    ) -> Result<Outcome, ApiError> {
+        self.submit(command, actor).await?.await
+    }
+
+    /// Queues a command for the ingest loop; the answer comes once it is committed.
+    /// Commands submitted one after another are decided in that order, and those
+    /// queued together share one commit.
+    pub(crate) async fn submit(
+        &self,
+        command: Command,
+        actor: &str,
+    ) -> Result<impl std::future::Future<Output = Result<Outcome, ApiError>>, ApiError> {
         let (reply, answer) = oneshot::channel();
         let input = Input::Command {
             command,
             actor: actor.to_string(),
             reply,
         };
-        let stopped = || ApiError::unavailable("the hub is shutting down");
         self.inputs.send(input).await.map_err(|_| stopped())?;
-        answer.await.map_err(|_| stopped())?
+        Ok(async move { answer.await.map_err(|_| stopped())? })
     }
+}
+
+fn stopped() -> ApiError {
+    ApiError::unavailable("the hub is shutting down")
 }

@@ -2,7 +2,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use noc_engine::{Engine, EngineConfig};
-use noc_model::{Clock, Command, Incident, NewEvent, Signal};
+use noc_model::{Clock, Command, EventBody, Incident, IncidentId, NewEvent, Signal};
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
@@ -14,9 +14,22 @@ use crate::ApiError;
 const MAX_INPUTS_PER_COMMIT: usize = 2048;
 const TICK: Duration = Duration::from_secs(1);
 
-/// The incident the command was about, as it stands after it (`None` for commands
-/// about no incident).
-pub(crate) type Reply = oneshot::Sender<Result<Option<Incident>, ApiError>>;
+/// What an accepted command did: the incident it produced or was about, as it stands
+/// after it (`None` for commands about no incident), and the events it caused.
+#[derive(Debug, Clone)]
+pub(crate) struct Outcome {
+    pub incident: Option<Incident>,
+    pub events: Vec<EventBody>,
+}
+
+pub(crate) type Reply = oneshot::Sender<Result<Outcome, ApiError>>;
+
+/// A command decided but not yet committed, waiting for its answer.
+struct Accepted {
+    incident: Option<IncidentId>,
+    events: Vec<EventBody>,
+    reply: Reply,
+}
 
 pub(crate) enum Input {
     Signal(Signal),
@@ -85,12 +98,7 @@ impl Ingest {
         self.commit(events, accepted).await;
     }
 
-    fn decide(
-        &mut self,
-        input: Input,
-        events: &mut Vec<NewEvent>,
-        accepted: &mut Vec<(Option<noc_model::IncidentId>, Reply)>,
-    ) {
+    fn decide(&mut self, input: Input, events: &mut Vec<NewEvent>, accepted: &mut Vec<Accepted>) {
         let now = self.clock.now();
         match input {
             Input::Signal(signal) => self.observe(signal, now, events),
@@ -99,11 +107,16 @@ impl Ingest {
                 actor,
                 reply,
             } => {
-                let incident = command.incident();
+                let about = command.incident();
                 match self.engine.on_command(command, &actor, now) {
                     Ok(new) => {
+                        let bodies: Vec<EventBody> = new.iter().map(|e| e.body.clone()).collect();
+                        accepted.push(Accepted {
+                            incident: produced_incident(&bodies).or(about),
+                            events: bodies,
+                            reply,
+                        });
                         events.extend(new);
-                        accepted.push((incident, reply));
                     }
                     Err(refusal) => {
                         let _ = reply.send(Err(refusal.into()));
@@ -139,11 +152,7 @@ impl Ingest {
         }
     }
 
-    async fn commit(
-        &mut self,
-        events: Vec<NewEvent>,
-        accepted: Vec<(Option<noc_model::IncidentId>, Reply)>,
-    ) {
+    async fn commit(&mut self, events: Vec<NewEvent>, accepted: Vec<Accepted>) {
         if events.is_empty() {
             return self.answer(accepted);
         }
@@ -163,8 +172,8 @@ impl Ingest {
                 // log really holds so the next decisions start from committed state.
                 let state = self.shared.store.state().await;
                 self.engine = Engine::from_state(state, self.config.clone());
-                for (_, reply) in accepted {
-                    let _ = reply.send(Err(ApiError::unavailable(err.to_string())));
+                for done in accepted {
+                    let _ = done.reply.send(Err(ApiError::unavailable(err.to_string())));
                 }
                 for (_, reply) in self.recorded.drain(..) {
                     let _ = reply.send(Err(ApiError::unavailable(err.to_string())));
@@ -173,9 +182,9 @@ impl Ingest {
         }
     }
 
-    fn answer(&self, accepted: Vec<(Option<noc_model::IncidentId>, Reply)>) {
-        for (id, reply) in accepted {
-            let answer = match id {
+    fn answer(&self, accepted: Vec<Accepted>) {
+        for done in accepted {
+            let incident = match done.incident {
                 None => Ok(None),
                 Some(id) => self
                     .engine
@@ -191,7 +200,20 @@ impl Ingest {
                         )
                     }),
             };
-            let _ = reply.send(answer);
+            let outcome = incident.map(|incident| Outcome {
+                incident,
+                events: done.events,
+            });
+            let _ = done.reply.send(outcome);
         }
     }
+}
+
+/// A split answers with the incident it created, not the one it took alarms from:
+/// that is where the operator continues.
+fn produced_incident(events: &[EventBody]) -> Option<IncidentId> {
+    events.iter().find_map(|e| match e {
+        EventBody::IncidentSplit { into, .. } => Some(*into),
+        _ => None,
+    })
 }

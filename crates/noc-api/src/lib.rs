@@ -6,6 +6,7 @@
 //! loop means one order of events, which is what makes the log replayable.
 
 mod console;
+mod duty;
 mod error;
 mod follow;
 mod ingest;
@@ -16,6 +17,10 @@ mod source_ack;
 mod sources;
 
 pub use console::{Console, EventPage, HubInfo, HubSettings};
+pub use duty::{
+    AckWriteBack, BulkAction, BulkError, BulkOutcome, BulkRequest, BulkResult, MaintenanceRequest,
+    SourceCapability, WriteBackSettings, DEFAULT_WRITE_BACK_SILENCE_MINUTES, MAX_BULK_INCIDENTS,
+};
 pub use error::ApiError;
 pub use follow::{Follow, StreamItem};
 pub use probes::{ProbeView, Probes};

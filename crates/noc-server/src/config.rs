@@ -7,8 +7,10 @@ use noc_model::SourceDefinition;
 use noc_sources::webhook::WebhookFormat;
 
 mod replay;
+mod duty;
 mod sources;
 pub use replay::ReplaySection;
+pub use duty::DutySection;
 use serde::Deserialize;
 pub use sources::{
     AlertmanagerSection, BlackboxProbeSection, DnsProbeSection, HttpProbeSection, IcmpProbeSection,
@@ -25,6 +27,9 @@ pub struct HubConfig {
     pub demo: DemoSection,
     #[serde(default)]
     pub engine: EngineSection,
+    /// `[duty]`: 1-5-10 targets, update deadline, escalation, flapping, grouping.
+    #[serde(default)]
+    pub duty: DutySection,
     /// `[[alertmanager]]`: one entry per Alertmanager to poll.
     #[serde(default)]
     pub alertmanager: Vec<AlertmanagerSection>,
@@ -52,6 +57,11 @@ pub struct HubConfig {
     /// Every source entry above as a checked definition (filled by `parse`).
     #[serde(skip)]
     pub sources: Vec<SourceDefinition>,
+    /// `[duty]` checked, with defaults for what it leaves out (filled by `parse`).
+    #[serde(skip)]
+    pub policy: noc_model::DutyPolicy,
+    #[serde(skip)]
+    pub write_back: noc_api::WriteBackSettings,
     /// The enabled `[[replay]]` entries, checked (filled by `parse`).
     #[serde(skip)]
     pub replays: Vec<noc_sources::replay::ReplaySettings>,
@@ -139,6 +149,10 @@ impl HubConfig {
         }
         let mut config = config;
         config.sources = source_definitions(text, &config)?;
+        let at = |start: usize| text[..start.min(text.len())].matches('\n').count() + 1;
+        let refused = |(pos, why): sources::Refusal| format!("line {}: {why}", at(pos));
+        config.policy = config.duty.policy().map_err(refused)?;
+        config.write_back = config.duty.write_back().map_err(refused)?;
         config.replays = replay_settings(text, &config)?;
         check_webhooks(text, &config)?;
         Ok(config)

@@ -13,7 +13,7 @@ use subtle::ConstantTimeEq;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::webhook::{self, Hooks, WebhookEndpoint};
-use crate::{assets, openapi, probes, silences, source_ack, sources, stream};
+use crate::{assets, duty, openapi, probes, silences, source_ack, sources, stream};
 
 /// The browser may load and connect only to the hub itself; source text can never
 /// run as script.
@@ -90,6 +90,7 @@ pub fn router(state: AppState) -> Router {
         .merge(sources::routes())
         .merge(source_ack::routes())
         .merge(probes::routes())
+        .merge(duty::routes())
         .fallback(|| async { HttpError(ApiError::not_found("not_found", "no such API endpoint")) })
         // `layer`, not `route_layer`: unknown API paths must not reveal themselves
         // to a caller without the token either.
@@ -225,15 +226,38 @@ pub(crate) async fn timeline(
     Ok(Json(state.console.timeline(id).await?))
 }
 
-#[utoipa::path(post, path = "/api/incidents/{id}/acknowledge", responses((status = 200, body = Incident)))]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+pub(crate) struct AcknowledgeBody {
+    /// Also acknowledge the active alarms in their sources (Zabbix natively,
+    /// Alertmanager by a silence). Done after the answer; each outcome lands on the
+    /// incident's timeline.
+    #[serde(default)]
+    write_back: bool,
+}
+
+/// The body is optional: without one, the acknowledgement stays in the console.
+#[utoipa::path(
+    post,
+    path = "/api/incidents/{id}/acknowledge",
+    request_body(content = Option<AcknowledgeBody>),
+    responses(
+        (status = 200, body = Incident, description = "Owned by the operator; recorded as `incident_acknowledged`"),
+        (status = 404, description = "`incident_not_found`"),
+        (status = 409, description = "`already_acknowledged` or `incident_closed`"),
+    )
+)]
 pub(crate) async fn acknowledge(
     State(state): State<AppState>,
     Path(id): Path<IncidentId>,
     headers: HeaderMap,
+    body: Option<Json<AcknowledgeBody>>,
 ) -> ApiResult<Incident> {
-    Ok(Json(
-        state.console.acknowledge(id, &operator(&headers)).await?,
-    ))
+    let write_back = body.is_some_and(|Json(b)| b.write_back);
+    let incident = state
+        .console
+        .acknowledge_incident(id, &operator(&headers), write_back)
+        .await?;
+    Ok(Json(incident))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

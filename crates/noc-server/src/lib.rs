@@ -4,6 +4,7 @@
 
 mod assets;
 pub mod config;
+mod duty;
 mod http;
 mod openapi;
 mod probes;
@@ -124,6 +125,7 @@ pub async fn start(opts: HubOptions) -> anyhow::Result<RunningHub> {
     let hub_settings = HubSettings {
         engine: engine_config(&settings),
         demo: opts.demo.is_some(),
+        write_back: settings.write_back,
     };
     let console = Console::start(store, clock.clone(), hub_settings, shutdown.clone()).await;
     let probes = Probes::start(&console, probe_history, clock.clone());
@@ -177,7 +179,10 @@ pub async fn start(opts: HubOptions) -> anyhow::Result<RunningHub> {
 }
 
 fn engine_config(settings: &config::HubConfig) -> EngineConfig {
-    let mut engine = EngineConfig::default();
+    let mut engine = EngineConfig {
+        policy: settings.policy.clone(),
+        ..EngineConfig::default()
+    };
     if let Some(secs) = settings.engine.correlation_window_secs {
         engine.correlation_window_ms = secs as i64 * 1000;
     }

@@ -1,7 +1,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use crate::{http, probes, silences, source_ack, sources};
+use crate::{duty, http, probes, silences, source_ack, sources};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -28,6 +28,20 @@ use crate::{http, probes, silences, source_ack, sources};
         source_ack::acknowledge_at_source,
         probes::list,
         probes::history,
+        duty::identify,
+        duty::mitigate,
+        duty::resolve,
+        duty::review,
+        duty::escalate,
+        duty::merge,
+        duty::split,
+        duty::bulk,
+        duty::mark_seen,
+        duty::list_maintenance,
+        duty::schedule_maintenance,
+        duty::cancel_maintenance,
+        duty::policy,
+        duty::capabilities,
     ),
     modifiers(&BearerAuth)
 )]
