@@ -84,3 +84,37 @@ pub fn fire(node: &str, at: Millis) -> Signal {
 pub fn clear(node: &str, at: Millis) -> Signal {
     alarm(Some(node), &format!("{node}:down"), false, at)
 }
+
+/// An alarm signal with labels, from `source`.
+pub fn labelled(
+    source: &str,
+    node: Option<&str>,
+    key: &str,
+    labels: &[(&str, &str)],
+    firing: bool,
+    at: Millis,
+) -> Signal {
+    Signal::Alarm(AlarmSignal {
+        source: source.into(),
+        key: key.into(),
+        node: node.map(str::to_string),
+        severity: Severity::Major,
+        title: format!("{key} alarm"),
+        text: format!("{key} text"),
+        labels: labels
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        at,
+        firing,
+    })
+}
+
+/// The same firing alarm as `fire`, with another severity.
+pub fn fire_with(node: &str, severity: Severity, at: Millis) -> Signal {
+    let Signal::Alarm(mut signal) = fire(node, at) else {
+        unreachable!()
+    };
+    signal.severity = severity;
+    Signal::Alarm(signal)
+}
