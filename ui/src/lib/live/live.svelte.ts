@@ -1,7 +1,7 @@
 import type { Alarm, Batch, Incident, MaintenanceWindow, Snapshot, SourceHealth } from '../model';
 import { ApiError, getInfo, getTopology, openStream, type HubInfo, type StreamMessage } from '../backend';
 import { applyBatch, applySnapshot, emptyLive, heartbeatShowsGap } from './fold';
-import { activeAlarms, anyDemo, boardIncidents, openCounts, unhealthySources, type SeverityCounts } from './board';
+import { activeAlarms, anyDemo, boardIncidents, openCounts, unhealthySources, unseenQueue, type SeverityCounts } from './board';
 import { nextDelay } from './backoff';
 import { displayName, indexNodes, type NodeIndex } from './topology';
 
@@ -23,6 +23,8 @@ export class LiveBoard {
   seq = $state<number | null>(null);
   incidents = $state.raw<Incident[]>([]);
   alarms = $state.raw<Alarm[]>([]);
+  /** Alarms that cleared before anyone looked at them (the unseen queue). */
+  unseen = $state.raw<Alarm[]>([]);
   sources = $state.raw<SourceHealth[]>([]);
   /** Maintenance windows scheduled and not cancelled (past ones included until the hub drops them). */
   maintenance = $state.raw<MaintenanceWindow[]>([]);
@@ -222,6 +224,7 @@ export class LiveBoard {
     this.seq = this.data.seq;
     this.incidents = boardIncidents(incidents.values());
     this.alarms = activeAlarms(alarms.values());
+    this.unseen = unseenQueue(alarms.values());
     this.sources = [...sources.values()];
     this.maintenance = [...this.data.maintenance.values()];
     this.troubled = unhealthySources(sources.values());
