@@ -6,10 +6,11 @@ import { startHub } from './hub.mjs';
 export const HOOK = 'e2e-script';
 const HOOK_ENV = 'NOC_E2E_HOOK_SECRET';
 
-export async function startWebhookHub() {
+/** `extra` is more of noc.toml (e.g. an Alertmanager source). */
+export async function startWebhookHub({ extra = '' } = {}) {
   // The hub reads the hook's secret from its environment, which it inherits from here.
   process.env[HOOK_ENV] ??= randomBytes(16).toString('hex');
-  const config = `[[webhook]]\nname = "${HOOK}"\nformat = "generic"\ntoken_env = "${HOOK_ENV}"\n`;
+  const config = `[[webhook]]\nname = "${HOOK}"\nformat = "generic"\ntoken_env = "${HOOK_ENV}"\n${extra}`;
   const hub = await startHub({ demo: false, config });
   const token = new URL(hub.url).searchParams.get('token');
 

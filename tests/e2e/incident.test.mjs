@@ -4,6 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchChromium } from './chromium.mjs';
+import { ALERTMANAGER, haveAlertmanager, startAlertmanager } from './alertmanager.mjs';
 import { openConsole, startWebhookHub } from './duty.mjs';
 
 // Bounds for behaviour that depends on the machine's pace, not expectations of speed.
@@ -250,6 +251,55 @@ describe('incident detail', () => {
       await dialog.getByTestId('comment-dialog-text').fill('From the keyboard');
       await dialog.getByTestId('comment-dialog-submit').click();
       await detail.locator('[data-testid="timeline-entry"][data-kind="incident_commented"]').filter({ hasText: 'From the keyboard' }).waitFor({ timeout: SOON });
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('acknowledging with write-back', { skip: !haveAlertmanager() && `${ALERTMANAGER} is not installed` }, () => {
+  let alertmanager;
+  let amHub;
+
+  before(async () => {
+    alertmanager = await startAlertmanager();
+    await alertmanager.postAlert(
+      { alertname: 'E2EBackendDown', instance: 'e2e-api-1:9100', severity: 'critical' },
+      { summary: 'Backend not answering' },
+    );
+    amHub = await startWebhookHub({ extra: `[[alertmanager]]\nname = "am-e2e"\nurl = "${alertmanager.base}"\ninterval_secs = 1\n` });
+  });
+
+  after(async () => {
+    await amHub?.stop();
+    await alertmanager?.stop();
+  });
+
+  test('silences the member in Alertmanager and shows it confirmed per alarm', { timeout: SOON * 3 }, async () => {
+    const alarm = await amHub.waitForState((s) => s.alarms.find((a) => a.source === 'am-e2e' && a.incident !== null), {
+      what: 'the Alertmanager alarm in an incident',
+    });
+    const { context, page, errors } = await openConsole(browser, amHub, { operator: OPERATOR });
+    try {
+      const row = page.locator(`[data-testid="incident-row"][data-incident-id="${alarm.incident}"]`);
+      await row.click({ timeout: SOON });
+      const detail = page.locator(`[data-testid="incident-detail"][data-incident-id="${alarm.incident}"]`);
+      const box = detail.getByTestId('ack-write-back');
+      await box.waitFor({ timeout: SOON });
+      assert.equal(await box.isChecked(), true, 'offered, and on by default, for a source that takes it');
+      await detail.getByTestId('acknowledge').click();
+      await reached(detail, 'acknowledged', OPERATOR);
+
+      const member = detail.locator(`[data-testid="member-alarm"][data-alarm-id="${alarm.id}"]`);
+      await member.locator('[data-testid="write-back"][data-state="confirmed"]').waitFor({ timeout: SOON });
+      const entry = detail.locator('[data-testid="timeline-entry"][data-kind="silence_created"]');
+      await entry.locator('[data-testid="timeline-outcome"][data-ok="true"]').waitFor({ timeout: SOON });
+      const silences = (await alertmanager.silences()).filter((s) => s.status.state === 'active');
+      assert.ok(
+        silences.some((s) => s.matchers.some((m) => m.name === 'alertname' && m.value === 'E2EBackendDown')),
+        'the silence is in Alertmanager',
+      );
+      assert.equal(errors.length, 0, errors.map(String).join('\n'));
     } finally {
       await context.close();
     }
