@@ -101,10 +101,15 @@ impl Notifier {
     /// Sends `notice` to the channel within its rate limit; `None` when there is no
     /// channel of that name.
     pub async fn send(&self, name: &str, notice: &Notice) -> Option<Delivery> {
+        self.send_at(name, notice, Instant::now()).await
+    }
+
+    /// [`Notifier::send`] as if at `at` for the rate limit (tests pass their own).
+    pub async fn send_at(&self, name: &str, notice: &Notice, at: Instant) -> Option<Delivery> {
         let channel = self.channel(name)?;
         let admitted = {
             let mut state = channel.state();
-            let admitted = state.rate.admit(Instant::now());
+            let admitted = state.rate.admit(at);
             if !admitted {
                 state.hold_back(notice, channel.spec.language);
             }
@@ -125,7 +130,11 @@ impl Notifier {
 
     /// When the earliest channel with held-back notices may send its summary.
     pub fn next_summary_at(&self) -> Option<Instant> {
-        let now = Instant::now();
+        self.next_summary_after(Instant::now())
+    }
+
+    /// [`Notifier::next_summary_at`] as seen at `now`.
+    pub fn next_summary_after(&self, now: Instant) -> Option<Instant> {
         self.channels
             .iter()
             .filter_map(|c| {
@@ -141,9 +150,14 @@ impl Notifier {
     /// Sends the summary of every channel whose window has reopened; the channel
     /// names with their deliveries.
     pub async fn send_due_summaries(&self) -> Vec<(String, Delivery)> {
+        self.send_due_summaries_at(Instant::now()).await
+    }
+
+    /// [`Notifier::send_due_summaries`] as if at `at`.
+    pub async fn send_due_summaries_at(&self, at: Instant) -> Vec<(String, Delivery)> {
         let mut sent = Vec::new();
         for channel in self.channels.iter() {
-            let Some(notice) = channel.due_summary() else {
+            let Some(notice) = channel.due_summary(at) else {
                 continue;
             };
             let now = self.clock.now();
@@ -173,12 +187,12 @@ impl Channel {
     }
 
     /// The summary notice, taking the window's place, once the window has one.
-    fn due_summary(&self) -> Option<Notice> {
+    fn due_summary(&self, at: Instant) -> Option<Notice> {
         let mut state = self.state();
         if state.missed.is_empty() && state.missed_uncounted == 0 {
             return None;
         }
-        if !state.rate.admit(Instant::now()) {
+        if !state.rate.admit(at) {
             return None;
         }
         let mut missed = std::mem::take(&mut state.missed);
