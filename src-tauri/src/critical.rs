@@ -1,5 +1,6 @@
-//! Which incidents are open and critical: what the tray counts and what deserves a
-//! native notification. Pure bookkeeping on the hub's snapshot and batches.
+//! Which incidents are open and critical: what the tray counts. Pure bookkeeping on
+//! the hub's snapshot and batches. (Notifications are decided by the console page,
+//! where the operator's threshold and mute live: see `notice`.)
 
 use std::collections::BTreeSet;
 
@@ -15,8 +16,7 @@ pub struct CriticalWatch {
 }
 
 impl CriticalWatch {
-    /// The incidents that are already open at launch; they are counted but not
-    /// announced, since the operator sees them on the board right away.
+    /// The incidents that are already open at launch.
     pub fn from_snapshot(snapshot: &Snapshot) -> Self {
         let mut watch = Self::default();
         watch.resync(snapshot);
@@ -27,15 +27,12 @@ impl CriticalWatch {
         self.open.len()
     }
 
-    /// Applies one batch's new incident versions; returns the incidents that have just
-    /// become open critical ones (newly opened, or escalated to critical).
-    pub fn apply<'a>(&mut self, changes: &'a Changes) -> Vec<&'a Incident> {
-        let mut arrived = Vec::new();
+    /// Applies one batch's new incident versions (opened, escalated to critical,
+    /// downgraded, closed) and removals.
+    pub fn apply(&mut self, changes: &Changes) {
         for incident in &changes.incidents {
             if is_open_critical(incident) {
-                if self.open.insert(incident.id) {
-                    arrived.push(incident);
-                }
+                self.open.insert(incident.id);
             } else {
                 self.open.remove(&incident.id);
             }
@@ -43,21 +40,16 @@ impl CriticalWatch {
         for id in &changes.removed_incidents {
             self.open.remove(id);
         }
-        arrived
     }
 
-    /// Replaces the bookkeeping with a fresh snapshot (after the feed lagged behind);
-    /// returns the open critical incidents that were not known before.
-    pub fn resync<'a>(&mut self, snapshot: &'a Snapshot) -> Vec<&'a Incident> {
-        let previous = std::mem::take(&mut self.open);
-        let mut arrived = Vec::new();
-        for incident in snapshot.incidents.iter().filter(|i| is_open_critical(i)) {
-            self.open.insert(incident.id);
-            if !previous.contains(&incident.id) {
-                arrived.push(incident);
-            }
-        }
-        arrived
+    /// Replaces the bookkeeping with a fresh snapshot (after the feed lagged behind).
+    pub fn resync(&mut self, snapshot: &Snapshot) {
+        self.open = snapshot
+            .incidents
+            .iter()
+            .filter(|i| is_open_critical(i))
+            .map(|i| i.id)
+            .collect();
     }
 }
 
@@ -125,11 +117,11 @@ mod tests {
     }
 
     #[test]
-    fn announces_a_new_critical_incident_once() {
+    fn counts_a_new_critical_incident_once() {
         let mut watch = CriticalWatch::default();
         let opened = changes(vec![incident(7, Severity::Critical, IncidentStatus::Open)]);
-        let arrived: Vec<IncidentId> = watch.apply(&opened).iter().map(|i| i.id).collect();
-        assert_eq!(arrived, vec![7]);
+        watch.apply(&opened);
+        watch.apply(&opened);
         assert_eq!(watch.count(), 1);
 
         let acknowledged = changes(vec![incident(
@@ -137,23 +129,24 @@ mod tests {
             Severity::Critical,
             IncidentStatus::Acknowledged,
         )]);
-        assert!(watch.apply(&acknowledged).is_empty());
+        watch.apply(&acknowledged);
         assert_eq!(watch.count(), 1);
     }
 
     #[test]
-    fn announces_an_open_incident_that_escalates_to_critical() {
+    fn counts_an_open_incident_that_escalates_to_critical() {
         let mut watch = CriticalWatch::default();
-        assert!(watch
-            .apply(&changes(vec![incident(
-                3,
-                Severity::Major,
-                IncidentStatus::Open
-            )]))
-            .is_empty());
+        watch.apply(&changes(vec![incident(
+            3,
+            Severity::Major,
+            IncidentStatus::Open,
+        )]));
         assert_eq!(watch.count(), 0);
-        let escalated = changes(vec![incident(3, Severity::Critical, IncidentStatus::Open)]);
-        assert_eq!(watch.apply(&escalated).len(), 1);
+        watch.apply(&changes(vec![incident(
+            3,
+            Severity::Critical,
+            IncidentStatus::Open,
+        )]));
         assert_eq!(watch.count(), 1);
     }
 
@@ -178,18 +171,16 @@ mod tests {
     }
 
     #[test]
-    fn resync_announces_only_what_was_missed() {
-        let mut watch = CriticalWatch::from_snapshot(&snapshot(vec![incident(
-            1,
-            Severity::Critical,
-            IncidentStatus::Open,
-        )]));
-        let later = snapshot(vec![
+    fn resync_replaces_the_count() {
+        let mut watch = CriticalWatch::from_snapshot(&snapshot(vec![
             incident(1, Severity::Critical, IncidentStatus::Open),
+            incident(2, Severity::Critical, IncidentStatus::Open),
+        ]));
+        let later = snapshot(vec![
+            incident(1, Severity::Critical, IncidentStatus::Resolved),
             incident(9, Severity::Critical, IncidentStatus::Open),
         ]);
-        let arrived: Vec<IncidentId> = watch.resync(&later).iter().map(|i| i.id).collect();
-        assert_eq!(arrived, vec![9]);
-        assert_eq!(watch.count(), 2);
+        watch.resync(&later);
+        assert_eq!(watch.count(), 1);
     }
 }

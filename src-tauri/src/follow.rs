@@ -1,15 +1,12 @@
-//! Follows the hub's committed batches to keep the tray count current and to announce
-//! new critical incidents.
+//! Follows the hub's committed batches to keep the tray count current.
 
 use noc_api::Console;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::critical::CriticalWatch;
-use crate::locale::Locale;
-use crate::notice;
 use crate::tray::Tray;
 
-pub async fn follow(console: Console, tray: Tray, locale: Locale) {
+pub async fn follow(console: Console, tray: Tray) {
     // Subscribing before taking the snapshot means no batch can fall between the two;
     // batches the snapshot already contains are skipped by their sequence number.
     let mut feed = console.subscribe();
@@ -23,18 +20,14 @@ pub async fn follow(console: Console, tray: Tray, locale: Locale) {
             Ok(batch) if batch.last_seq <= applied => {}
             Ok(batch) => {
                 applied = batch.last_seq;
-                for incident in watch.apply(&batch.changes) {
-                    notice::announce(incident, locale);
-                }
+                watch.apply(&batch.changes);
                 show(&tray, &watch, &mut shown);
             }
             Err(RecvError::Lagged(missed)) => {
                 tracing::debug!(missed, "tray fell behind the hub; taking a fresh snapshot");
                 let snapshot = console.snapshot().await;
                 applied = snapshot.seq;
-                for incident in watch.resync(&snapshot) {
-                    notice::announce(incident, locale);
-                }
+                watch.resync(&snapshot);
                 show(&tray, &watch, &mut shown);
             }
             Err(RecvError::Closed) => break,

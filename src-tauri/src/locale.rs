@@ -1,5 +1,5 @@
-//! The few words the shell itself shows (tray, notifications), in the two languages of
-//! the UI. The web UI has its own catalogue; these appear outside the window.
+//! The few words the shell itself shows (tray, a notification's action), in the two
+//! languages of the UI. The web UI has its own catalogue; these appear outside the window.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Locale {
@@ -54,13 +54,6 @@ impl Locale {
             (Locale::English, n) => format!("{n} open critical incidents"),
             (Locale::Chinese, 0) => "无未关闭的严重故障".to_owned(),
             (Locale::Chinese, n) => format!("{n} 个未关闭的严重故障"),
-        }
-    }
-
-    pub fn critical_incident(self, id: i64) -> String {
-        match self {
-            Locale::English => format!("Critical incident #{id}"),
-            Locale::Chinese => format!("严重故障 #{id}"),
         }
     }
 }

@@ -53,6 +53,8 @@ fn main() -> anyhow::Result<()> {
             window::bring_forward(app)
         }))
         .manage(HubSlot::default())
+        .manage(notice::Notices::new(locale))
+        .invoke_handler(tauri::generate_handler![notice::show_notification])
         .setup(move |app| launch(app.handle(), &args, locale).map_err(Into::into))
         .build(tauri::generate_context!())
         .context("cannot start the desktop application")?;
@@ -81,7 +83,7 @@ fn launch(app: &AppHandle, args: &Args, locale: Locale) -> anyhow::Result<()> {
 
     window::open_console(app, page.parse()?, locale.app_name())?;
     let tray = Tray::build(app, locale)?;
-    tauri::async_runtime::spawn(follow::follow(running.console.clone(), tray, locale));
+    tauri::async_runtime::spawn(follow::follow(running.console.clone(), tray));
     app.state::<HubSlot>().put(running);
     quit_on_signals(app.clone());
     Ok(())
