@@ -1,6 +1,7 @@
 // Saves screenshots of the fault board, the Sources page, its add form, the silence
-// dialog, the list of silences and the probe page in both languages and both themes to tests/artifacts/, for looking at the
-// screens (and for the README).
+// dialog, the list of silences, the probe page and the Notifications page in both
+// languages and both themes to tests/artifacts/, for looking at the screens (and for
+// the README).
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { startHub } from './hub.mjs';
@@ -226,5 +227,78 @@ if (wanted('probes')) {
     await browser.close();
     await hub.stop();
     await new Promise((done) => target.close(done));
+  }
+}
+
+// The Notifications page: the workstation's settings with a mute running, and the
+// hub's outbound channels (one delivering to a receiver served here, one to a closed
+// port), each after a test. A hub without outbound channels yet shows that instead.
+if (wanted('notify')) {
+  const { createServer } = await import('node:http');
+  const receiver = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('{"ok":true}');
+    });
+  });
+  await new Promise((done) => receiver.listen(0, '127.0.0.1', done));
+  const closed = await closedPort();
+  const channels =
+    `[[notify]]\nname = "noc-duty-webhook"\nkind = "webhook"\nurl = "http://127.0.0.1:${receiver.address().port}/hook"\n\n` +
+    `[[notify]]\nname = "legacy-pager"\nkind = "webhook"\nurl = "http://127.0.0.1:${closed}/hook"\n`;
+  const hub = await startHub({ demo: false, config: channels }).catch((error) => {
+    console.log(`hub refused [[notify]] (${error.message.split('\n')[0]}); the page shows no channels`);
+    return startHub({ demo: false, config: '' });
+  });
+  const browser = await launchChromium();
+  try {
+    const token = new URL(hub.url).searchParams.get('token');
+    for (const name of ['noc-duty-webhook', 'legacy-pager']) {
+      await fetch(`${hub.origin}/api/notify/channels/${name}/test`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'X-Noc-Operator': 'Alex' },
+        body: '{}',
+      }).catch(() => null);
+    }
+    for (const language of ['en', 'zh']) {
+      for (const theme of ['dark', 'light']) {
+        const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+        await context.grantPermissions(['notifications'], { origin: hub.origin });
+        await context.addInitScript(
+          ([l, t]) => {
+            localStorage.setItem('noc.language', l);
+            localStorage.setItem('noc.theme', t);
+            localStorage.setItem('noc.operator', l === 'zh' ? '王伟' : 'Alex');
+            if (localStorage.getItem('noc.notify') === null) {
+              localStorage.setItem(
+                'noc.notify',
+                JSON.stringify({ threshold: 'major', repeatMinutes: 5, sound: true, volume: 0.7, mutedUntil: Date.now() + 3_600_000 }),
+              );
+            }
+          },
+          [language, theme],
+        );
+        const page = await context.newPage();
+        await page.goto(`${hub.url}#/notify`);
+        await page.getByTestId('notify-page').waitFor({ timeout: 60_000 });
+        await page
+          .locator('[data-testid="notify-channel"], [data-testid="notify-channels-empty"], [data-testid="notify-channels-failed"]')
+          .first()
+          .waitFor({ timeout: 60_000 });
+        const test = page.locator('[data-testid="notify-channel"][data-channel="noc-duty-webhook"] [data-testid="notify-channel-test"]');
+        if ((await test.count()) > 0) {
+          await test.click();
+          await page.getByTestId('notify-channel-result').first().waitFor({ timeout: 60_000 });
+        }
+        await page.screenshot({ path: join(out, `notify-${language}-${theme}.png`) });
+        await context.close();
+        console.log(`saved notify ${language}/${theme}`);
+      }
+    }
+  } finally {
+    await browser.close();
+    await hub.stop();
+    await new Promise((done) => receiver.close(done));
   }
 }
