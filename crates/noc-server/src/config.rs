@@ -8,7 +8,9 @@ use noc_sources::webhook::WebhookFormat;
 
 mod replay;
 mod duty;
+mod notify;
 mod sources;
+pub use notify::NotifySection;
 pub use replay::ReplaySection;
 pub use duty::DutySection;
 use serde::Deserialize;
@@ -51,6 +53,9 @@ pub struct HubConfig {
     /// `[[webhook]]`: one entry per inbound webhook (`POST /hooks/{name}`).
     #[serde(default)]
     pub webhook: Vec<WebhookSection>,
+    /// `[[notify]]`: one entry per outbound notification channel.
+    #[serde(default)]
+    pub notify: Vec<NotifySection>,
     /// `[[replay]]`: one entry per recorded alarm log to play back.
     #[serde(default)]
     pub replay: Vec<ReplaySection>,
@@ -155,6 +160,7 @@ impl HubConfig {
         config.write_back = config.duty.write_back().map_err(refused)?;
         config.replays = replay_settings(text, &config)?;
         check_webhooks(text, &config)?;
+        check_notify(text, &config)?;
         Ok(config)
     }
 }
@@ -223,6 +229,11 @@ fn replay_settings(
         }
     }
     Ok(replays)
+}
+
+fn check_notify(text: &str, config: &HubConfig) -> Result<(), String> {
+    let at = |start: usize| text[..start.min(text.len())].matches('\n').count() + 1;
+    notify::check(&config.notify).map_err(|(pos, why)| format!("line {}: {why}", at(pos)))
 }
 
 fn check_webhooks(text: &str, config: &HubConfig) -> Result<(), String> {

@@ -30,6 +30,7 @@ pub struct AppState {
     pub(crate) wire: Arc<stream::WireCache>,
     pub(crate) hooks: Arc<Hooks>,
     pub(crate) probes: Option<noc_api::Probes>,
+    pub(crate) notifier: Option<noc_notify::Notifier>,
 }
 
 impl AppState {
@@ -41,7 +42,14 @@ impl AppState {
             wire: Arc::default(),
             hooks: Arc::default(),
             probes: None,
+            notifier: None,
         }
+    }
+
+    /// Serves `/api/notify/channels` for these channels.
+    pub fn with_notifier(mut self, notifier: noc_notify::Notifier) -> Self {
+        self.notifier = Some(notifier);
+        self
     }
 
     /// Serves `POST /hooks/{name}` for each endpoint; every hook feeds the console.
@@ -90,6 +98,7 @@ pub fn router(state: AppState) -> Router {
         .merge(sources::routes())
         .merge(source_ack::routes())
         .merge(probes::routes())
+        .merge(crate::notify::routes())
         .merge(duty::routes())
         .fallback(|| async { HttpError(ApiError::not_found("not_found", "no such API endpoint")) })
         // `layer`, not `route_layer`: unknown API paths must not reveal themselves

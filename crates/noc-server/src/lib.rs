@@ -6,6 +6,7 @@ mod assets;
 pub mod config;
 mod duty;
 mod http;
+mod notify;
 mod openapi;
 mod probes;
 mod secrets;
@@ -110,6 +111,13 @@ pub async fn start(opts: HubOptions) -> anyhow::Result<RunningHub> {
         .map(config::WebhookSection::endpoint)
         .collect::<Result<Vec<_>, _>>()
         .map_err(anyhow::Error::msg)?;
+    // Likewise a notify channel without its URL: the duty team must not go untold.
+    let channels = settings
+        .notify
+        .iter()
+        .map(config::NotifySection::channel)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(anyhow::Error::msg)?;
     std::fs::create_dir_all(&opts.data_dir)
         .with_context(|| format!("cannot create data folder {}", opts.data_dir.display()))?;
     let db = opts.data_dir.join("noc.db");
@@ -128,6 +136,11 @@ pub async fn start(opts: HubOptions) -> anyhow::Result<RunningHub> {
         write_back: settings.write_back,
     };
     let console = Console::start(store, clock.clone(), hub_settings, shutdown.clone()).await;
+    // Before any source runs, so the first incidents are told.
+    let notifier = noc_notify::Notifier::new(channels, clock.clone())?;
+    if !notifier.is_empty() {
+        notify::spawn(console.clone(), notifier.clone());
+    }
     let probes = Probes::start(&console, probe_history, clock.clone());
     if let Some(demo) = opts.demo {
         noc_sources::demo::spawn(demo, clock.clone(), console.signal_sink(), shutdown.clone());
@@ -160,7 +173,8 @@ pub async fn start(opts: HubOptions) -> anyhow::Result<RunningHub> {
     let app = router(
         AppState::new(console.clone(), token.clone(), clock)
             .with_webhooks(webhooks)
-            .with_probes(probes),
+            .with_probes(probes)
+            .with_notifier(notifier),
     );
     let stop = shutdown.clone();
     let server = tokio::spawn(async move {

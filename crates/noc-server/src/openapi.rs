@@ -28,6 +28,8 @@ use crate::{duty, http, probes, silences, source_ack, sources};
         source_ack::acknowledge_at_source,
         probes::list,
         probes::history,
+        crate::notify::list,
+        crate::notify::test,
         duty::identify,
         duty::mitigate,
         duty::resolve,
