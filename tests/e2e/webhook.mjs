@@ -6,11 +6,11 @@ import { startHub } from './hub.mjs';
 const HOOK = 'e2e';
 
 /** Starts a hub with one generic webhook; answers the hub plus ways to feed and drive it. */
-export async function startWebhookHub(options = {}) {
+export async function startWebhookHub({ extraConfig = '', ...options } = {}) {
   const secret = randomBytes(24).toString('hex');
   // The hub reads the hook's secret from the environment it inherits.
   process.env.NOC_E2E_HOOK_SECRET = secret;
-  const config = `[[webhook]]\nname = "${HOOK}"\nformat = "generic"\ntoken_env = "NOC_E2E_HOOK_SECRET"\n`;
+  const config = `[[webhook]]\nname = "${HOOK}"\nformat = "generic"\ntoken_env = "NOC_E2E_HOOK_SECRET"\n${extraConfig}`;
   const hub = await startHub({ ...options, demo: false, config });
   const token = new URL(hub.url).searchParams.get('token');
 
@@ -32,7 +32,7 @@ export async function startWebhookHub(options = {}) {
       method,
       headers: {
         Authorization: `Bearer ${token}`,
-        'Content-Type': 'application/json',
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
         'X-Noc-Operator': encodeURIComponent(operator),
       },
       body: body === undefined ? undefined : JSON.stringify(body),

@@ -18,15 +18,29 @@ export function formatAge(ms: number, units: AgeUnits, separator = ' '): string 
   return units.s(s);
 }
 
+// Building an Intl.DateTimeFormat costs far more than formatting with one, and a
+// scrolling list formats a few hundred times a second: the formatters are kept.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(locale: string, withDate: boolean): Intl.DateTimeFormat {
+  const key = `${locale}|${withDate}`;
+  let found = formatters.get(key);
+  if (found === undefined) {
+    found = new Intl.DateTimeFormat(locale, {
+      ...(withDate ? { month: '2-digit', day: '2-digit' } : {}),
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hour12: false,
+    });
+    formatters.set(key, found);
+  }
+  return found;
+}
+
 /** Clock time, with the date when it is not the same day as `now`. */
 export function formatMoment(at: number, now: number, locale: string): string {
   const date = new Date(at);
   const sameDay = new Date(now).toDateString() === date.toDateString();
-  return new Intl.DateTimeFormat(locale, {
-    ...(sameDay ? {} : { month: '2-digit', day: '2-digit' }),
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hour12: false,
-  }).format(date);
+  return formatter(locale, !sameDay).format(date);
 }
