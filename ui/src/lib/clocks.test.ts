@@ -47,4 +47,14 @@ describe('incident clocks', () => {
     const inc = incident(1, { started_at: start, resolved_at: start + 700_000 });
     expect(incidentClocks(inc, DEFAULT_TARGETS, start + 800_000)[2]).toMatchObject({ state: 'missed', stoppedAt: start + 700_000 });
   });
+
+  it('do not run on after the incident closed without the milestone', () => {
+    const inc = incident(1, { started_at: start, acknowledged: { by: 'li', at: start + 10_000 }, resolved_at: start + 200_000 });
+    const clocks = incidentClocks(inc, DEFAULT_TARGETS, start + 5_000_000);
+    expect(clocks.map((c) => [c.state, c.elapsedMs])).toEqual([
+      ['met', 10_000],
+      ['skipped', 200_000],
+      ['met', 200_000],
+    ]);
+  });
 });

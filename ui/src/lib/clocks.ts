@@ -5,9 +5,15 @@ import type { ClockState, ClockTargets, Incident } from './model';
 
 export type ClockName = 'detect' | 'identify' | 'recover';
 
+/**
+ * `skipped`: the incident closed without this milestone (e.g. resolved without being
+ * identified); the clock stays where it was at the close instead of running on.
+ */
+export type ShownClockState = ClockState | 'skipped';
+
 export interface Clock {
   name: ClockName;
-  state: ClockState;
+  state: ShownClockState;
   /** From the first alarm to the stop, or to `now` while it runs. */
   elapsedMs: number;
   targetMs: number;
@@ -31,10 +37,11 @@ function recoveredAt(incident: Incident): number | null {
 }
 
 export function incidentClocks(incident: Incident, targets: ClockTargets, now: number): Clock[] {
+  const closedAt = incident.resolved_at;
   const clock = (name: ClockName, stop: number | null, targetMs: number): Clock => ({
     name,
-    state: clockState(incident.started_at, stop, targetMs, now),
-    elapsedMs: Math.max(0, (stop ?? now) - incident.started_at),
+    state: stop === null && closedAt !== null ? 'skipped' : clockState(incident.started_at, stop, targetMs, now),
+    elapsedMs: Math.max(0, (stop ?? closedAt ?? now) - incident.started_at),
     targetMs,
     stoppedAt: stop,
   });

@@ -506,10 +506,12 @@ export const en = {
   'clocks.identify': 'Identify',
   'clocks.recover': 'Recover',
   'clocks.target': 'target {min} min',
+  'clocks.minutes': '{min} min',
   'clocks.state.running': 'on time',
   'clocks.state.amber': 'nearly due',
   'clocks.state.missed': 'missed',
   'clocks.state.met': 'met',
+  'clocks.state.skipped': 'not reached',
   'update.dueIn': 'Next update due in {left}',
   'update.overdue': 'Update overdue by {late}',
   'escalation.level': 'Escalated: level {level}',
@@ -570,6 +572,7 @@ export const en = {
   'clock.amber': '{clock}: only {left} left of {target}',
   'clock.missed': '{clock}: target of {target} missed',
   'clock.met': '{clock}: met within {target}',
+  'clock.skipped': '{clock}: closed without it (target {target})',
   'clock.unknown': 'The duty targets are not loaded yet',
   'alarms.countFiltered': '{shown} of {total} active shown',
   'alarms.emptyFiltered': 'No active alarm matches the filters',
@@ -689,7 +692,7 @@ export const en = {
   'maintenance.recurrence.once': 'once',
   'maintenance.recurrence.daily': 'daily',
   'maintenance.recurrence.weekly': 'weekly',
-  'maintenance.suppressed': '{count} alarms suppressed',
+  'maintenance.suppressed': 'Alarms suppressed: {count}',
   'maintenance.activeUntil': 'in force until {at} ({left} left)',
   'maintenance.next': 'next: {start} – {end} (in {left})',
   'maintenance.ended': 'ended {at}',
@@ -722,6 +725,9 @@ export const en = {
   'maintenance.error.nothingMatched': 'Name at least one node or label matcher',
   'maintenance.error.labelName': 'A label name: letters, digits and “_”',
   'maintenance.error.labelValue': 'A value is required',
+
+  // Sources page: capability table (demo kind)
+  'sourceKind.demo': 'Demo simulator',
 } as const;
 
 export type MessageKey = keyof typeof en;

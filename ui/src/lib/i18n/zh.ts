@@ -508,10 +508,12 @@ export const zh: Record<MessageKey, string> = {
   'clocks.identify': '定界',
   'clocks.recover': '恢复',
   'clocks.target': '目标 {min} 分钟',
+  'clocks.minutes': '{min} 分钟',
   'clocks.state.running': '进行中',
   'clocks.state.amber': '即将超时',
   'clocks.state.missed': '已超时',
   'clocks.state.met': '达标',
+  'clocks.state.skipped': '未达成',
   'update.dueIn': '距下次进展更新 {left}',
   'update.overdue': '进展更新已超时 {late}',
   'escalation.level': '已升级：第 {level} 级',
@@ -572,6 +574,7 @@ export const zh: Record<MessageKey, string> = {
   'clock.amber': '{clock}：仅剩 {left}（目标 {target}）',
   'clock.missed': '{clock}：已超出目标 {target}',
   'clock.met': '{clock}：已在 {target} 内达成',
+  'clock.skipped': '{clock}：故障关闭时未达成（目标 {target}）',
   'clock.unknown': '尚未取得值班时限目标',
   'alarms.countFiltered': '显示 {shown}/{total} 条活动告警',
   'alarms.emptyFiltered': '没有符合筛选条件的活动告警',
@@ -691,7 +694,7 @@ export const zh: Record<MessageKey, string> = {
   'maintenance.recurrence.once': '单次',
   'maintenance.recurrence.daily': '每天',
   'maintenance.recurrence.weekly': '每周',
-  'maintenance.suppressed': '屏蔽告警 {count} 条',
+  'maintenance.suppressed': '已屏蔽告警：{count} 条',
   'maintenance.activeUntil': '生效至 {at}（剩余 {left}）',
   'maintenance.next': '下次：{start} – {end}（{left}后）',
   'maintenance.ended': '已于 {at} 结束',
@@ -724,4 +727,7 @@ export const zh: Record<MessageKey, string> = {
   'maintenance.error.nothingMatched': '请至少指定一个节点或标签匹配',
   'maintenance.error.labelName': '标签名：字母、数字和“_”',
   'maintenance.error.labelValue': '值不能为空',
+
+  // Sources page: capability table (demo kind)
+  'sourceKind.demo': '演示模拟器',
 };
