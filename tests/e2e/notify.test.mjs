@@ -51,6 +51,17 @@ async function openConsole(hub, hash = '') {
       close() {}
     }
     Object.defineProperty(window, 'Notification', { value: SpyNotification, configurable: true, writable: true });
+    // Chromium driven by Playwright counts the page as activated from the start; a
+    // browser in front of an operator does not until a click or key press. This
+    // brings back the operator's browser, so that the page's handling of it is tested.
+    let activated = false;
+    const activate = () => (activated = true);
+    window.addEventListener('pointerdown', activate, true);
+    window.addEventListener('keydown', activate, true);
+    Object.defineProperty(Navigator.prototype, 'userActivation', {
+      configurable: true,
+      get: () => ({ hasBeenActive: activated, isActive: activated }),
+    });
   });
   const page = await context.newPage();
   const errors = [];
@@ -82,7 +93,14 @@ describe('desktop notifications', () => {
       const [first] = await shownWith(page, 'E2E core-sw1 unreachable');
       assert.match(first.title, /^Critical incident #\d+$/);
 
+      // No click on the page yet: the browser keeps audio off, and the operator is told.
+      const blocked = page.getByTestId('sound-blocked');
+      await blocked.waitFor({ timeout: SOON });
       await page.getByTestId('nav-notify').click();
+      await blocked.waitFor({ state: 'detached', timeout: SOON });
+      await page.getByTestId('notify-test-sound').click();
+      await page.locator('[data-testid="notify-sound-state"][data-state="ready"]').waitFor({ timeout: SOON });
+
       await page.getByTestId('notify-mute-15m').click();
       const badge = page.getByTestId('mute-badge');
       await badge.waitFor({ timeout: SOON });

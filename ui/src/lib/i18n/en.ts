@@ -381,8 +381,8 @@ export const en = {
   'notify.last.failed': 'Failed {at}',
   'notify.test': 'Send test',
   'notify.testing': 'Sending…',
-  'notify.test.ok': 'Delivered: {detail}',
-  'notify.test.failed': 'Failed: {detail}',
+  'notify.test.ok': 'Test OK: {detail}',
+  'notify.test.failed': 'Test failed: {detail}',
 
   'nav.probes': 'Probes',
   'probes.title': 'Synthetic probes',

@@ -383,8 +383,8 @@ export const zh: Record<MessageKey, string> = {
   'notify.last.failed': '{at} 发送失败',
   'notify.test': '发送测试',
   'notify.testing': '发送中…',
-  'notify.test.ok': '已送达：{detail}',
-  'notify.test.failed': '失败：{detail}',
+  'notify.test.ok': '测试成功：{detail}',
+  'notify.test.failed': '测试失败：{detail}',
 
   'nav.probes': '拨测',
   'probes.title': '拨测',
