@@ -81,11 +81,11 @@ describe('new incidents', () => {
     // The board's store: answers the root alarm when a batch does not carry it.
     const store = new Map<number, Alarm>();
     const lookup = (id: number) => store.get(id);
-    const flapping = alarm(10, { flapping: true, severity: 'critical' });
+    const flapping = alarm(10, { flapping: true, severity: 'critical', incident: 1 });
     const p1 = incident(1, { severity: 'critical', root_alarm: 10 });
     store.set(10, flapping);
     expect(alerter.batch(opened(p1, flapping), lookup, RULES, 0)).toEqual([]);
-    const suppressed = alarm(11, { suppressed_by: 'mw-1', severity: 'critical' });
+    const suppressed = alarm(11, { suppressed_by: 'mw-1', severity: 'critical', incident: 2 });
     const p1b = incident(2, { severity: 'critical', root_alarm: 11 });
     store.set(11, suppressed);
     expect(alerter.batch(opened(p1b, suppressed), lookup, RULES, 0)).toEqual([]);

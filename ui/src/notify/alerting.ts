@@ -73,7 +73,7 @@ export class Alerter {
       else if (isOpen(incident)) this.tracked.set(incident.id, { incident, announcedAt: first ? now : null });
     }
     this.forgetClosed();
-    const announced = this.announceNew((id) => alarms.get(id), rules);
+    const announced = this.announceNew(this.tracked.keys(), (id) => alarms.get(id), rules);
     for (const notice of announced) this.markAnnounced(notice.incident, now);
     return isMuted(rules, now) ? [] : announced;
   }
@@ -105,7 +105,11 @@ export class Alerter {
       if (body.kind === 'incident_escalated') notice.level = body.level;
       notices.push(notice);
     }
-    const announced = this.announceNew(lookup, rules);
+    // Only what this batch touched can have changed: its incidents, and the incidents
+    // of its alarms (a root alarm that stopped flapping). A storm stays cheap.
+    const touched = new Set(changes.incidents.map((i) => i.id));
+    for (const a of changes.alarms) if (a.incident !== null) touched.add(a.incident);
+    const announced = this.announceNew(touched, lookup, rules);
     // An escalation or a missed deadline says more than "opened": one notice per incident.
     const told = new Set(notices.map((n) => n.incident));
     const all = [...notices, ...announced.filter((n) => !told.has(n.incident))];
@@ -137,9 +141,11 @@ export class Alerter {
    * Incidents never announced that now qualify: newly opened ones, ones whose severity
    * rose to the threshold, ones whose root alarm stopped flapping or left maintenance.
    */
-  private announceNew(alarmOf: AlarmLookup, rules: Rules): Notice[] {
+  private announceNew(ids: Iterable<number>, alarmOf: AlarmLookup, rules: Rules): Notice[] {
     const notices: Notice[] = [];
-    for (const entry of this.tracked.values()) {
+    for (const id of ids) {
+      const entry = this.tracked.get(id);
+      if (entry === undefined) continue;
       const { incident } = entry;
       if (entry.announcedAt !== null || !isUnacknowledged(incident)) continue;
       if (!meetsThreshold(incident, rules) || isHeld(incident, alarmOf)) continue;
