@@ -82,6 +82,11 @@ pub enum Reason {
     Overdue {
         due_at: Millis,
     },
+    /// An open incident became worse than the channel's `min_severity` after it
+    /// opened (a worse alarm joined): told as the new P1/P2 it now is.
+    Worsened {
+        from: Severity,
+    },
     /// An operator pressed "test" for the channel.
     Test {
         channel: String,
@@ -99,7 +104,7 @@ impl Reason {
     /// The `trigger` of the `notification_sent` event.
     pub fn trigger(&self) -> &'static str {
         match self {
-            Reason::Opened => "opened",
+            Reason::Opened | Reason::Worsened { .. } => "opened",
             Reason::Escalated { .. } => "escalated",
             Reason::Overdue { .. } => "overdue",
             Reason::Test { .. } => "test",
@@ -111,6 +116,7 @@ impl Reason {
     pub fn detail(&self) -> serde_json::Value {
         match self {
             Reason::Opened => serde_json::Value::Null,
+            Reason::Worsened { from } => serde_json::json!({ "from": from }),
             Reason::Escalated { level, reason } => {
                 serde_json::json!({ "level": level, "reason": reason })
             }
@@ -192,6 +198,15 @@ impl Notice {
             (Reason::Overdue { .. }, Language::En) => {
                 format!("[{label}] Incident #{id} update overdue: {title}")
             }
+            (Reason::Worsened { .. }, Language::Zh) => {
+                format!("【{label}】故障 #{id} 级别升高:{title}")
+            }
+            (Reason::Worsened { .. }, Language::En) => {
+                format!(
+                    "[{label}] Incident #{id} is now {}: {title}",
+                    incident.severity.as_str()
+                )
+            }
             (_, Language::Zh) => format!("【{label}】新故障 #{id}:{title}"),
             (_, Language::En) => format!("[{label}] New incident #{id}: {title}"),
         }
@@ -210,6 +225,15 @@ impl Notice {
                     p => format!("Trigger: new {p} incident"),
                 }]
             }
+            (Reason::Worsened { from }, Language::Zh) => vec![format!(
+                "触发:由{}升为{}",
+                severity_label(*from, Language::Zh),
+                severity.map(|s| severity_label(s, Language::Zh)).unwrap_or_default()
+            )],
+            (Reason::Worsened { from }, Language::En) => vec![format!(
+                "Trigger: worse than when it opened ({} until now)",
+                severity_label(*from, Language::En)
+            )],
             (Reason::Escalated { level, reason }, Language::Zh) => vec![
                 format!("触发:升级到第 {level} 级"),
                 format!("原因:{}", one_line(reason)),
@@ -363,5 +387,24 @@ mod tests {
         );
         assert!(overdue.text(Language::En).contains("deadline 22:15 UTC"));
         assert!(overdue.text(Language::Zh).contains("进展更新超时"));
+    }
+
+    #[test]
+    fn a_worsened_incident_says_what_it_was() {
+        let notice = Notice::about(
+            incident(),
+            Reason::Worsened {
+                from: Severity::Minor,
+            },
+        );
+        assert_eq!(
+            notice.text(Language::En),
+            "[NOC] [P1 critical] Incident #12 is now critical: BGP session down on core-1\n\
+             Where: node core-1, system billing\nTrigger: worse than when it opened (P3 minor until now)"
+        );
+        assert!(notice
+            .text(Language::Zh)
+            .contains("触发:由P3 次要升为P1 紧急"));
+        assert_eq!(notice.reason.trigger(), "opened");
     }
 }

@@ -148,6 +148,7 @@ pub(crate) fn spawn(console: Console, notifier: Notifier) -> JoinHandle<()> {
             console,
             notifier,
             held: HashMap::new(),
+            judged: HashMap::new(),
             last,
         };
         dispatcher.run(feed).await;
@@ -160,6 +161,9 @@ struct Dispatcher {
     /// Incidents whose root alarm was flapping or suppressed when they opened, by
     /// that alarm: told once it settles, if still open.
     held: HashMap<AlarmId, IncidentId>,
+    /// Open incidents told about (or judged) since the hub started, with the worst
+    /// severity judged: one that gets worse is judged again.
+    judged: HashMap<IncidentId, Severity>,
     /// The last event handled.
     last: Seq,
 }
@@ -242,8 +246,13 @@ impl Dispatcher {
             EventBody::AlarmFlapping { alarm, .. } | EventBody::AlarmSuppressed { alarm, .. } => {
                 self.held.contains_key(alarm)
             }
+            EventBody::AlarmGrouped { incident, .. } => self.judged.contains_key(incident),
+            EventBody::AlarmUpdated { severity, .. } => self
+                .judged
+                .values()
+                .any(|judged| judged.rank() < severity.rank()),
             EventBody::IncidentResolved { .. } | EventBody::IncidentsMerged { .. } => {
-                !self.held.is_empty()
+                !self.held.is_empty() || !self.judged.is_empty()
             }
             _ => false,
         }
@@ -276,6 +285,7 @@ impl Dispatcher {
                     system: system.clone(),
                     escalation_level: 0,
                 };
+                self.judged.insert(*incident, *severity);
                 self.tell(brief, Reason::Opened, Trigger::Opened, &[]).await;
             }
             EventBody::IncidentEscalated {
@@ -306,12 +316,43 @@ impl Dispatcher {
             } => {
                 self.release(*alarm, view).await;
             }
-            EventBody::IncidentResolved { incident }
-            | EventBody::IncidentsMerged { from: incident, .. } => {
-                self.held.retain(|_, held| held != incident);
+            EventBody::AlarmGrouped { incident, .. } => self.rejudge(*incident, view).await,
+            EventBody::AlarmUpdated { alarm, .. } => {
+                if let Some(incident) = view.alarms.get(alarm).and_then(|a| a.incident) {
+                    self.rejudge(incident, view).await;
+                }
             }
+            EventBody::IncidentsMerged { incident, from } => {
+                self.forget(*from);
+                self.rejudge(*incident, view).await;
+            }
+            EventBody::IncidentResolved { incident } => self.forget(*incident),
             _ => {}
         }
+    }
+
+    fn forget(&mut self, incident: IncidentId) {
+        self.held.retain(|_, held| *held != incident);
+        self.judged.remove(&incident);
+    }
+
+    /// An incident that became worse than when it was judged (a worse alarm joined
+    /// it) is told again to the channels its new severity reaches: a P3 that turns
+    /// out to be a P1 must not stay silent.
+    async fn rejudge(&mut self, incident: IncidentId, view: &StateView<'_>) {
+        let Some(judged) = self.judged.get(&incident).copied() else {
+            return;
+        };
+        let Some(current) = view.incidents.get(&incident) else {
+            return;
+        };
+        if current.severity.rank() <= judged.rank() || !is_open(current) {
+            return;
+        }
+        self.judged.insert(incident, current.severity);
+        let reason = Reason::Worsened { from: judged };
+        self.tell(IncidentBrief::of(current), reason, Trigger::Opened, &[])
+            .await;
     }
 
     /// A held incident whose root alarm settled is told as opened, if still open.
@@ -331,6 +372,7 @@ impl Dispatcher {
             return;
         }
         let brief = IncidentBrief::of(current);
+        self.judged.insert(incident, brief.severity);
         self.tell(brief, Reason::Opened, Trigger::Opened, &[]).await;
     }
 

@@ -536,3 +536,26 @@ fn the_commented_notify_examples_are_valid() {
     }
     assert!(blocks >= 3, "noc.example.toml documents [[notify]]");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_incident_that_turns_critical_is_told_then() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, rx) = receiver(true).await;
+    let hub = hub(dir.path(), &url, "NOC_TEST_HOOK_WORSE").await;
+
+    raise(&hub, "wan-errors", "minor").await;
+    let incident = incident_of(&hub, "wan-errors").await;
+    // The source reports the same alarm again, now critical.
+    raise(&hub, "wan-errors", "critical").await;
+    let got = rx.until("the worsened incident", |b| !b.is_empty()).await;
+    assert_eq!(got.len(), 1, "the minor opening was not told: {got:#?}");
+    assert_eq!(got[0]["incident"]["id"], incident);
+    assert_eq!(got[0]["trigger"], "opened");
+    assert_eq!(got[0]["detail"]["from"], "minor");
+    assert!(got[0]["text"].as_str().unwrap().starts_with(&format!(
+        "[NOC] [P1 critical] Incident #{incident} is now critical"
+    )));
+    let sent = notifications(&hub, incident, 1).await;
+    assert_eq!(sent[0]["body"]["ok"], true);
+    hub.shutdown().await;
+}
