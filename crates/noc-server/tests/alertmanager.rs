@@ -442,3 +442,136 @@ async fn silences_created_and_expired_through_the_hub_are_real_and_logged() {
 
     hub.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn acknowledging_with_write_back_silences_the_alarm_in_alertmanager() {
+    let temp = tempfile::tempdir().unwrap();
+    let http = client();
+    let member = start_member(&http, temp.path(), "am").await;
+    let hub = start_hub(
+        temp.path(),
+        &format!(
+            "[duty]\nwrite_back_silence_mins = 30\n\n\
+             [[alertmanager]]\nname = \"{SOURCE}\"\nurl = \"{}\"\ninterval_secs = 1\n",
+            member.base
+        ),
+    )
+    .await;
+    post_node_down(&http, &member.base).await;
+    let console = hub.console.clone();
+    let incident = wait_for(
+        "the incident on the console",
+        Duration::from_secs(30),
+        || {
+            let console = console.clone();
+            async move {
+                let snapshot = console.snapshot().await;
+                snapshot
+                    .alarms
+                    .iter()
+                    .find(|a| a.source == SOURCE && a.title.starts_with("NodeDown"))
+                    .and_then(|a| a.incident)
+            }
+        },
+    )
+    .await;
+
+    let answer = as_alice(
+        http.post(format!("{}api/incidents/{incident}/acknowledge", hub.url)),
+        &hub,
+    )
+    .json(&serde_json::json!({"write_back": true}))
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(answer.status(), reqwest::StatusCode::OK);
+    let acknowledged: serde_json::Value = answer.json().await.unwrap();
+    assert_eq!(acknowledged["acknowledged"]["by"], "alice");
+
+    // The silence lands on the incident's timeline once Alertmanager confirmed it.
+    let logged = wait_for(
+        "silence_created on the incident's timeline",
+        Duration::from_secs(30),
+        || {
+            let console = console.clone();
+            async move {
+                console
+                    .timeline(incident)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .find(|e| e.body.kind() == "silence_created")
+            }
+        },
+    )
+    .await;
+    assert_eq!(logged.actor, "alice");
+    let noc_model::EventBody::SilenceCreated {
+        silence_id,
+        ends_at,
+        comment,
+        ..
+    } = &logged.body
+    else {
+        panic!("{logged:?}");
+    };
+    assert_eq!(
+        comment,
+        &format!("acknowledged in the NOC console, incident {incident}")
+    );
+    // 30 minutes as configured, counted from when it was made.
+    let length = ends_at - logged.at;
+    assert!(
+        (29 * 60_000..=31 * 60_000).contains(&length),
+        "silence of {length} ms"
+    );
+
+    // Alertmanager holds it, by alice, matching the alarm's labels, and silences the alert.
+    let silence = alertmanager_silence(&http, &member.base, silence_id).await;
+    assert_eq!(silence["createdBy"], "alice");
+    assert_eq!(silence["status"]["state"], "active");
+    let matchers: Vec<(String, String)> = silence["matchers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["name"].as_str().unwrap().to_string(),
+                m["value"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    for expected in [("alertname", "NodeDown"), ("instance", "core-sw1:9100")] {
+        assert!(
+            matchers.contains(&(expected.0.to_string(), expected.1.to_string())),
+            "{matchers:?}"
+        );
+    }
+    let silenced = wait_for(
+        "Alertmanager to mark the alert silenced",
+        Duration::from_secs(30),
+        || {
+            let request = http
+                .get(format!("{}/api/v2/alerts?silenced=true", member.base))
+                .send();
+            let id = silence_id.clone();
+            async move {
+                let alerts: Vec<serde_json::Value> = request.await.ok()?.json().await.ok()?;
+                alerts.into_iter().find(|a| {
+                    a["status"]["silencedBy"]
+                        .as_array()
+                        .is_some_and(|by| by.iter().any(|s| s == id.as_str()))
+                })
+            }
+        },
+    )
+    .await;
+    assert_eq!(silenced["labels"]["alertname"], "NodeDown");
+    let events = console.events_after(0, None).await.unwrap().events;
+    assert!(
+        !events.iter().any(|e| e.body.kind() == "write_back_failed"),
+        "nothing failed"
+    );
+
+    hub.shutdown().await;
+}

@@ -217,3 +217,63 @@ fn every_source_kind_is_read_with_its_secret_by_reference() {
     let err = HubConfig::parse("[[alertmanager]]\nname = \"a\"\n").unwrap_err();
     assert!(err.contains("url"), "{err}");
 }
+
+#[test]
+fn the_duty_section_becomes_the_policy_with_defaults_for_what_it_leaves_out() {
+    let example = HubConfig::parse(include_str!("../../../noc.example.toml")).unwrap();
+    assert_eq!(example.policy, noc_model::DutyPolicy::default());
+    assert_eq!(example.write_back.silence_minutes, 120);
+
+    let mut text = String::from("[duty]\ndetect_mins = 2\n\n");
+    for section in ["duty.escalation", "duty.grouping", "duty.fingerprint"] {
+        text.push_str(&uncommented_example(section));
+        text.push('\n');
+    }
+    let config = HubConfig::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    let policy = &config.policy;
+    assert_eq!(policy.targets.detect_ms, 120_000);
+    assert_eq!(policy.targets.identify_ms, 300_000, "default");
+    assert_eq!(policy.escalation[0].after_ms, 300_000);
+    assert_eq!(
+        policy.escalation[0].min_severity,
+        noc_model::Severity::Major
+    );
+    assert_eq!(policy.escalation[0].notify, ["oncall-wecom"]);
+    assert_eq!(policy.grouping[0].labels, ["service"]);
+    assert_eq!(policy.fingerprints[0].source, "prod-am");
+}
+
+#[test]
+fn a_wrong_duty_setting_names_its_line() {
+    for (text, line, says) in [
+        ("[duty]\ndetect_mins = 0\n", 2, "detect_mins"),
+        ("[duty]\ndetect_mins = 10\nidentify_mins = 5\n", 3, "detect_mins ≤ identify_mins"),
+        ("[duty]\nwrite_back_silence_mins = 50000\n", 2, "write_back_silence_mins"),
+        ("[duty]\nupdate_every = 5\n", 2, "update_every"),
+        ("[duty.flapping]\nchanges = 1\nwindow_mins = 5\n", 2, "changes"),
+        (
+            "[[duty.escalation]]\nlevel = 1\nafter_mins = 5\nmin_severity = \"urgent\"\n",
+            4,
+            "urgent",
+        ),
+        (
+            "[[duty.escalation]]\nlevel = 1\nafter_mins = 5\nmin_severity = \"major\"\n\n\
+             [[duty.escalation]]\nlevel = 1\nafter_mins = 9\nmin_severity = \"critical\"\n",
+            7,
+            "twice",
+        ),
+        (
+            "[[duty.escalation]]\nlevel = 1\nafter_mins = 5\nmin_severity = \"major\"\nnotify = [\"\"]\n",
+            5,
+            "notify",
+        ),
+        ("[[duty.grouping]]\nname = \"g\"\nlabels = []\nwindow_mins = 5\n", 3, "labels"),
+        ("[[duty.fingerprint]]\nsource = \" \"\nlabels = [\"a\"]\n", 2, "source"),
+    ] {
+        let err = HubConfig::parse(text).unwrap_err();
+        assert!(
+            err.starts_with(&format!("line {line}:")) && err.contains(says),
+            "{text}\n=> {err}"
+        );
+    }
+}
