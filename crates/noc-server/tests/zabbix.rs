@@ -311,6 +311,44 @@ async fn problems_of_a_real_zabbix_reach_the_console_and_are_acknowledged_there(
         ))
     );
 
+    // Acknowledging the incident with write-back acknowledges the problem in Zabbix too,
+    // in the acknowledging operator's name, after the console's answer.
+    let incident = alarm.incident.expect("the alarm opened an incident");
+    let answer = http
+        .post(format!("{}api/incidents/{incident}/acknowledge", hub.url))
+        .bearer_auth(&hub.token)
+        .header("X-Noc-Operator", "bob")
+        .json(&json!({ "write_back": true }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    let signed = format!("[bob] acknowledged in the NOC console, incident {incident}");
+    let written = wait_for(
+        "the write-back on the incident's timeline",
+        Duration::from_secs(30),
+        || {
+            let console = console.clone();
+            async move {
+                console
+                    .timeline(incident)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .find(|e| e.actor == "bob" && e.body.kind() != "incident_acknowledged")
+            }
+        },
+    )
+    .await;
+    assert!(
+        matches!(&written.body, EventBody::AlarmAcknowledgedAtSource { message, .. } if *message == signed),
+        "{written:?}"
+    );
+    assert!(
+        admin.acknowledgements(&eventid).await.contains(&signed),
+        "in Zabbix"
+    );
+
     // The next poll reads the acknowledgement back and the board's alarm shows it.
     wait_for(
         "the acknowledged flag on the board",
