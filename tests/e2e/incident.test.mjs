@@ -119,6 +119,16 @@ describe('incident detail', () => {
       await detail.locator('[data-testid="timeline-entry"][data-kind="incident_mitigated"]').filter({ hasText: 'Writes moved to the replica' }).waitFor();
       assert.equal(await detail.getByTestId('action-review').count(), 0, 'review only once resolved');
 
+      dialog = await openDialog(page, detail, 'escalate');
+      await dialog.getByTestId('escalate-dialog-text').fill('Checkout failing for customers');
+      await dialog.getByTestId('escalate-dialog-submit').click();
+      await dialog.waitFor({ state: 'detached' });
+      await detail.getByTestId('escalation-level').filter({ hasText: 'level 1' }).waitFor({ timeout: SOON });
+      await detail
+        .locator('[data-testid="timeline-entry"][data-kind="incident_escalated"]')
+        .filter({ hasText: 'level 1 · Checkout failing for customers' })
+        .waitFor({ timeout: SOON });
+
       dialog = await openDialog(page, detail, 'resolve');
       await dialog.getByTestId('resolve-dialog-submit').click();
       await dialog.waitFor({ state: 'detached' });

@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchChromium } from './chromium.mjs';
 import { openConsole, startWebhookHub } from './duty.mjs';
+import { startHub } from './hub.mjs';
 
 const SOON = 60_000;
 const OPERATOR = 'Planner Zhao';
@@ -115,6 +116,42 @@ describe('maintenance page', () => {
       // Cancelled by someone else: the page follows without a reload.
       await hub.api('DELETE', '/api/maintenance/nightly-backup');
       await window.waitFor({ state: 'detached', timeout: SOON });
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('maintenance of topology nodes', () => {
+  let demo;
+
+  before(async () => {
+    demo = await startHub();
+  });
+
+  after(async () => {
+    await demo?.stop();
+  });
+
+  test('picks nodes from the topology by search', { timeout: SOON * 3 }, async () => {
+    const token = new URL(demo.url).searchParams.get('token');
+    const topology = await (await fetch(`${demo.origin}/api/topology`, { headers: { Authorization: `Bearer ${token}` } })).json();
+    const node = topology.nodes.find((n) => n.kind === 'host');
+    assert.ok(node, 'the demo topology has hosts');
+    const { context, page, errors } = await openConsole(browser, demo, { operator: OPERATOR, hash: '#/maintenance' });
+    try {
+      await page.getByTestId('maintenance-create').click();
+      const form = page.getByTestId('maintenance-form');
+      await form.getByTestId('maintenance-title').fill('Host patching');
+      await form.getByTestId('maintenance-node-search').fill(node.id);
+      await form.locator(`[data-testid="maintenance-node-choice"][data-node-id="${node.id}"]`).click();
+      await form.getByTestId('maintenance-picked-nodes').filter({ hasText: node.name }).waitFor();
+      await form.getByTestId('maintenance-submit').click();
+      await form.waitFor({ state: 'detached', timeout: SOON });
+      // Planned from the next full hour: upcoming, naming the node.
+      const window = page.locator('[data-testid="maintenance-window"][data-group="upcoming"]', { hasText: 'Host patching' });
+      await window.filter({ hasText: node.name }).waitFor({ timeout: SOON });
+      assert.equal(errors.length, 0, errors.map(String).join('\n'));
     } finally {
       await context.close();
     }
