@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Event, EventBody } from '../lib/model';
-import { describeEvent } from './timeline';
+import { describeEvent, eventName } from './timeline';
 import { language } from '../lib/i18n/i18n.svelte';
 
 const event = (body: EventBody): Event => ({ seq: 1, at: 0, actor: 'li', subject: 'incident:7', body });
@@ -37,5 +37,10 @@ describe('timeline entries', () => {
     const split = event({ kind: 'incident_split', incident: 7, into: 12, alarms: [3, 4], root: 3, title: 'x' });
     expect(describeEvent(split, 7)).toEqual({ text: '#3 #4 split off into', other: 12, ok: null });
     expect(describeEvent(split, 12)).toMatchObject({ text: '#3 #4 split off from', other: 7 });
+  });
+
+  it('name a kind newer than the catalogue by its code', () => {
+    expect(eventName('incident_escalated')).toBe('Escalated');
+    expect(eventName('something_new')).toBe('something_new');
   });
 });

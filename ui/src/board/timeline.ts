@@ -2,6 +2,13 @@
 // and whether a delivery or write-back worked. Source text stays plain text.
 import type { Event } from '../lib/model';
 import { t } from '../lib/i18n/i18n.svelte';
+import { en, type MessageKey } from '../lib/i18n/en';
+
+/** The kind's name; a kind newer than this page's catalogue shows as its code. */
+export function eventName(kind: string): string {
+  const key = `event.${kind}`;
+  return key in en ? t(key as MessageKey) : kind;
+}
 
 export interface EventView {
   text: string;
@@ -27,6 +34,7 @@ export function describeEvent(event: Event, incident: number): EventView {
     case 'alarm_updated':
       return plain(`#${body.alarm} ${body.title} ×${body.count}`);
     case 'alarm_cleared':
+    case 'alarm_retired':
       return plain(`#${body.alarm}`);
     case 'incident_identified': {
       const layer = body.layer === null ? '' : ` · ${t(`layer.${body.layer}`)}`;
