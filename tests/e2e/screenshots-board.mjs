@@ -129,7 +129,7 @@ try {
       const severities = ['critical', 'major', 'major', 'minor', 'minor', 'warning', 'warning', 'warning'];
       for (let n = 0; n < 2_000; n++) {
         const node = `host-${String(n).padStart(4, '0')}`;
-        for (let j = 0; j < 5; j++) alerts.push(firing(`${node}/${j}`, node, `Check ${j} failing on ${node}`, severities[(n + j) % 8]));
+        for (let j = 0; j < 5; j++) alerts.push(firing(`${node}/${j}`, node, `Check ${j} failing`, severities[(n + j) % 8]));
       }
       await big.send(alerts);
       await big.until((s) => s.alarms.length >= 10_000, { timeoutMs: 600_000, what: '10,000 alarms' });
