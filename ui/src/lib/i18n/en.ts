@@ -558,7 +558,7 @@ export const en = {
   'incidents.select': 'Select INC-{id} for a bulk action',
   'incidents.alarmsHint': '{active} active of {total} member alarms',
   'incidents.mergedInto': 'Merged into INC-{id}',
-  'incidents.overdue': 'Update overdue',
+  'incidents.overdue': 'Overdue',
   'incidents.overdueHint': 'No update within the deadline: post a comment or a milestone',
   'incidents.escalation': 'L{level}',
   'incidents.escalationHint': 'Escalated to level {level}',
