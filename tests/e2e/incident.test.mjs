@@ -277,6 +277,10 @@ describe('acknowledging with write-back', { skip: !haveAlertmanager() && `${ALER
       { alertname: 'E2EBackendDown', instance: 'e2e-api-1:9100', severity: 'critical' },
       { summary: 'Backend not answering' },
     );
+    await alertmanager.postAlert(
+      { alertname: 'E2ECacheDown', instance: 'e2e-cache-1:9100', severity: 'major' },
+      { summary: 'Cache not answering' },
+    );
     amHub = await startWebhookHub({ extra: `[[alertmanager]]\nname = "am-e2e"\nurl = "${alertmanager.base}"\ninterval_secs = 1\n` });
   });
 
@@ -286,7 +290,7 @@ describe('acknowledging with write-back', { skip: !haveAlertmanager() && `${ALER
   });
 
   test('silences the member in Alertmanager and shows it confirmed per alarm', { timeout: SOON * 3 }, async () => {
-    const alarm = await amHub.waitForState((s) => s.alarms.find((a) => a.source === 'am-e2e' && a.incident !== null), {
+    const alarm = await amHub.waitForState((s) => s.alarms.find((a) => a.source === 'am-e2e' && a.title.includes('E2EBackendDown') && a.incident !== null), {
       what: 'the Alertmanager alarm in an incident',
     });
     const { context, page, errors } = await openConsole(browser, amHub, { operator: OPERATOR });
@@ -310,6 +314,29 @@ describe('acknowledging with write-back', { skip: !haveAlertmanager() && `${ALER
         'the silence is in Alertmanager',
       );
       assert.equal(errors.length, 0, errors.map(String).join('\n'));
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('shows a write-back the source did not take as failed, with why', { timeout: SOON * 3 }, async () => {
+    const alarm = await amHub.waitForState((s) => s.alarms.find((a) => a.source === 'am-e2e' && a.title.includes('E2ECacheDown') && a.incident !== null), {
+      what: 'the second Alertmanager alarm in an incident',
+    });
+    // Alertmanager goes away: its alarms stay as they were, and a silence cannot be made.
+    await alertmanager.stop();
+    const { context, page } = await openConsole(browser, amHub, { operator: OPERATOR });
+    try {
+      await page.locator(`[data-testid="incident-row"][data-incident-id="${alarm.incident}"]`).click({ timeout: SOON });
+      const detail = page.locator(`[data-testid="incident-detail"][data-incident-id="${alarm.incident}"]`);
+      await detail.getByTestId('ack-write-back').waitFor({ timeout: SOON });
+      await detail.getByTestId('acknowledge').click();
+      await reached(detail, 'acknowledged', OPERATOR);
+      const member = detail.locator(`[data-testid="member-alarm"][data-alarm-id="${alarm.id}"]`);
+      await member.locator('[data-testid="write-back"][data-state="failed"]').waitFor({ timeout: SOON });
+      await detail
+        .locator('[data-testid="timeline-entry"][data-kind="write_back_failed"] [data-testid="timeline-outcome"][data-ok="false"]')
+        .waitFor({ timeout: SOON });
     } finally {
       await context.close();
     }
