@@ -137,20 +137,15 @@ pub(crate) async fn test(
 pub(crate) fn spawn(console: Console, notifier: Notifier) -> JoinHandle<()> {
     let feed = console.subscribe();
     tokio::spawn(async move {
-        let last = match console.events_after(Seq::MAX, Some(1)).await {
-            Ok(page) => page.last_seq,
-            Err(err) => {
-                tracing::error!(error = %err.message, "notifications are off: cannot read the event log");
-                return;
-            }
-        };
-        let dispatcher = Dispatcher {
+        let snapshot = console.snapshot().await;
+        let mut dispatcher = Dispatcher {
             console,
             notifier,
             held: HashMap::new(),
             judged: HashMap::new(),
-            last,
+            last: snapshot.seq,
         };
+        dispatcher.resume(&snapshot);
         dispatcher.run(feed).await;
     })
 }
@@ -169,6 +164,18 @@ struct Dispatcher {
 }
 
 impl Dispatcher {
+    /// The incidents already open are judged at their present severity, so one
+    /// that gets worse after a restart is still told.
+    fn resume(&mut self, snapshot: &Snapshot) {
+        self.judged.extend(
+            snapshot
+                .incidents
+                .iter()
+                .filter(|i| is_open(i))
+                .map(|i| (i.id, i.severity)),
+        );
+    }
+
     async fn run(mut self, mut feed: broadcast::Receiver<Arc<Batch>>) {
         let shutdown = self.console.shutdown_token();
         loop {

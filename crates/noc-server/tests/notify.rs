@@ -444,7 +444,9 @@ async fn a_restart_does_not_tell_again() {
     let (url, rx) = receiver(true).await;
     let hub1 = hub(dir.path(), &url, "NOC_TEST_HOOK_RESTART").await;
     raise(&hub1, "before", "critical").await;
+    raise(&hub1, "wan-errors", "minor").await;
     let before = incident_of(&hub1, "before").await;
+    let minor = incident_of(&hub1, "wan-errors").await;
     notifications(&hub1, before, 1).await;
     hub1.shutdown().await;
 
@@ -454,6 +456,12 @@ async fn a_restart_does_not_tell_again() {
     notifications(&hub2, after, 1).await;
     assert_eq!(rx.about(before).len(), 1, "told once: {:#?}", rx.bodies());
     assert_eq!(rx.bodies().len(), 2);
+    // The minor incident from before the restart still counts as judged: turning
+    // critical now is news.
+    raise(&hub2, "wan-errors", "critical").await;
+    rx.until("the worsened incident", |_| !rx.about(minor).is_empty())
+        .await;
+    assert_eq!(rx.about(minor)[0]["detail"]["from"], "minor");
     hub2.shutdown().await;
 }
 
