@@ -385,6 +385,11 @@ impl Console {
                  only in the console.",
             ),
             none(
+                "replay",
+                "A recorded alarm log played back: there is no live system behind it to \
+                 write to.",
+            ),
+            none(
                 "demo",
                 "Simulated data: there is no system behind it to write to.",
             ),

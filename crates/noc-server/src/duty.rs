@@ -3,12 +3,13 @@
 //! source kind can do. Every action is taken by the operator named in
 //! `X-Noc-Operator` and logged with that name.
 
-use axum::extract::{Path, State};
+use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use noc_api::{BulkOutcome, BulkRequest, MaintenanceRequest, SourceCapability};
+use noc_api::{ApiError, BulkOutcome, BulkRequest, MaintenanceRequest, SourceCapability};
 use noc_model::{AlarmId, DutyPolicy, Incident, IncidentId, Layer, MaintenanceWindow};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::http::{operator, ApiResult, AppState, HttpError};
@@ -31,6 +32,21 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/maintenance/{id}", delete(cancel_maintenance))
         .route("/policy", get(policy))
         .route("/capabilities", get(capabilities))
+}
+
+/// A JSON request body whose refusal is the API's own `400 invalid_request`, naming
+/// the field that is missing or wrong, like every other refusal the UI shows.
+pub(crate) struct Body<T>(T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
+    type Rejection = HttpError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(Body(value)),
+            Err(rejection) => Err(ApiError::invalid(rejection.body_text()).into()),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -102,7 +118,7 @@ pub(crate) async fn identify(
     State(state): State<AppState>,
     Path(id): Path<IncidentId>,
     headers: HeaderMap,
-    Json(body): Json<IdentifyBody>,
+    Body(body): Body<IdentifyBody>,
 ) -> ApiResult<Incident> {
     let incident = state
         .console
@@ -131,7 +147,7 @@ pub(crate) async fn mitigate(
     State(state): State<AppState>,
     Path(id): Path<IncidentId>,
     headers: HeaderMap,
-    Json(body): Json<MitigateBody>,
+    Body(body): Body<MitigateBody>,
 ) -> ApiResult<Incident> {
     let incident = state
         .console
@@ -173,7 +189,7 @@ pub(crate) async fn review(
     State(state): State<AppState>,
     Path(id): Path<IncidentId>,
     headers: HeaderMap,
-    Json(body): Json<ReviewBody>,
+    Body(body): Body<ReviewBody>,
 ) -> ApiResult<Incident> {
     let incident = state
         .console
@@ -197,7 +213,7 @@ pub(crate) async fn escalate(
     State(state): State<AppState>,
     Path(id): Path<IncidentId>,
     headers: HeaderMap,
-    Json(body): Json<EscalateBody>,
+    Body(body): Body<EscalateBody>,
 ) -> ApiResult<Incident> {
     let incident = state
         .console
@@ -221,7 +237,7 @@ pub(crate) async fn merge(
     State(state): State<AppState>,
     Path(id): Path<IncidentId>,
     headers: HeaderMap,
-    Json(body): Json<MergeBody>,
+    Body(body): Body<MergeBody>,
 ) -> ApiResult<Incident> {
     let incident = state
         .console
@@ -245,7 +261,7 @@ pub(crate) async fn split(
     State(state): State<AppState>,
     Path(id): Path<IncidentId>,
     headers: HeaderMap,
-    Json(body): Json<SplitBody>,
+    Body(body): Body<SplitBody>,
 ) -> ApiResult<Incident> {
     let incident = state
         .console
@@ -266,7 +282,7 @@ pub(crate) async fn split(
 pub(crate) async fn bulk(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Json(request): Json<BulkRequest>,
+    Body(request): Body<BulkRequest>,
 ) -> ApiResult<BulkOutcome> {
     Ok(Json(
         state.console.bulk(request, &operator(&headers)).await?,
@@ -285,7 +301,7 @@ pub(crate) async fn bulk(
 pub(crate) async fn mark_seen(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Json(body): Json<SeenBody>,
+    Body(body): Body<SeenBody>,
 ) -> ApiResult<SeenAnswer> {
     let seen = state
         .console
@@ -318,7 +334,7 @@ pub(crate) async fn list_maintenance(
 pub(crate) async fn schedule_maintenance(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Json(request): Json<MaintenanceRequest>,
+    Body(request): Body<MaintenanceRequest>,
 ) -> ApiResult<MaintenanceWindow> {
     let window = state
         .console

@@ -595,13 +595,17 @@ async fn a_bulk_action_gives_each_incident_its_own_result_in_order() {
             "{why}"
         );
     }
-    let (status, _) = post(
+    let answer = post(
         &hub.app,
         "/api/incidents/bulk",
         json!({"action": "delete", "incidents": ids}),
     )
     .await;
-    assert!(status.is_client_error(), "an unknown action is refused");
+    assert_eq!(
+        refused(&answer),
+        (StatusCode::BAD_REQUEST, "invalid_request"),
+        "an unknown action"
+    );
 }
 
 #[tokio::test]
@@ -718,6 +722,32 @@ async fn maintenance_windows_are_planned_by_the_operator_listed_and_cancelled() 
         assert!(message.contains(says), "{message}");
     }
 
+    // A body that is not a window at all is refused the same way, naming what is wrong.
+    let mut no_title = window("chg-6");
+    no_title.as_object_mut().unwrap().remove("title");
+    let answer = post(&hub.app, "/api/maintenance", no_title).await;
+    assert_eq!(
+        refused(&answer),
+        (StatusCode::BAD_REQUEST, "invalid_request")
+    );
+    assert!(
+        answer.1["message"].as_str().unwrap().contains("title"),
+        "{}",
+        answer.1
+    );
+    let mut weekday = window("chg-7");
+    weekday["recurrence"] = json!("mondays");
+    let answer = post(&hub.app, "/api/maintenance", weekday).await;
+    assert_eq!(
+        refused(&answer),
+        (StatusCode::BAD_REQUEST, "invalid_request")
+    );
+    assert!(
+        answer.1["message"].as_str().unwrap().contains("mondays"),
+        "{}",
+        answer.1
+    );
+
     let (status, _) = call(&hub.app, "DELETE", "/api/maintenance/chg-4711", None).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let answer = call(&hub.app, "DELETE", "/api/maintenance/chg-4711", None).await;
@@ -826,6 +856,7 @@ async fn capabilities_name_every_source_kind_and_what_acknowledging_does_there()
         "dns_probe",
         "icmp_probe",
         "blackbox_probe",
+        "replay",
         "demo",
     ] {
         let c = of(kind);
