@@ -101,10 +101,17 @@ describe('desktop notifications', () => {
       await page.getByTestId('notify-test-sound').click();
       await page.locator('[data-testid="notify-sound-state"][data-state="ready"]').waitFor({ timeout: SOON });
 
+      // A second tab of the same workstation, open before the mute, follows it.
+      const otherTab = await context.newPage();
+      await otherTab.goto(hub.url);
+      await otherTab.getByTestId('nav').waitFor({ timeout: SOON });
+
       await page.getByTestId('notify-mute-15m').click();
       const badge = page.getByTestId('mute-badge');
       await badge.waitFor({ timeout: SOON });
       assert.match(await badge.innerText(), /Muted · 1[45]m/);
+      await otherTab.getByTestId('mute-badge').waitFor({ timeout: SOON });
+      await otherTab.close();
 
       // Once the board shows the new incident, its batch went through the notifier.
       await fire(hub, 'db-7', 'E2E db-7 down while muted');

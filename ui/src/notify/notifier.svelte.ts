@@ -33,9 +33,15 @@ class Notifier {
       this.deliver(notices);
     });
     const timer = setInterval(() => this.tick(Date.now()), TICK_MS);
+    // Another tab of this workstation changed the settings (a mute there mutes here).
+    const follow = (e: StorageEvent) => {
+      if (e.key === STORAGE_KEY) this.settings = parseSettings(e.newValue);
+    };
+    window.addEventListener('storage', follow);
     return () => {
       unlisten();
       clearInterval(timer);
+      window.removeEventListener('storage', follow);
       this.started = false;
     };
   }
