@@ -20,7 +20,8 @@ const ALERTS = [
 ];
 
 before(async () => {
-  hub = await startWebhookHub();
+  // A short flapping rule, so that one alarm toggled a few times is marked.
+  hub = await startWebhookHub({ extraConfig: '\n[duty.flapping]\nchanges = 3\nwindow_mins = 10\n' });
   await hub.send(ALERTS);
   await hub.until((s) => s.incidents.length >= ALERTS.length, { what: 'one incident per node' });
   browser = await launchChromium();
@@ -85,6 +86,35 @@ describe('keyboard', () => {
       await page.keyboard.press('Escape');
       await page.getByTestId('incident-detail').waitFor({ state: 'detached' });
       assert.equal(errors.length, 0, errors.map(String).join('\n'));
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('c, i and e open the comment, identify and escalate dialogs of the selected incident', { timeout: SOON * 2 }, async () => {
+    const { context, page } = await openBoard();
+    try {
+      await rows(page).nth(ALERTS.length - 1).waitFor({ timeout: SOON });
+      const ids = await rowIds(page);
+      await page.keyboard.press('j');
+      for (const [key, dialog] of [
+        ['c', 'comment-dialog'],
+        ['i', 'identify-dialog'],
+        ['e', 'escalate-dialog'],
+      ]) {
+        await page.keyboard.press(key);
+        await page.locator(`[data-testid="incident-detail"][data-incident-id="${ids[0]}"]`).waitFor({ timeout: SOON });
+        await page.getByTestId(dialog).waitFor({ timeout: SOON });
+        // Typing in the dialog is text, not board keys.
+        await page.keyboard.press('Escape');
+        await page.getByTestId(dialog).waitFor({ state: 'detached' });
+        await page.getByTestId('incident-detail').waitFor();
+      }
+      // Without a selection a key says so instead of guessing an incident.
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('a');
+      await page.locator('[data-testid="board-notice"][data-kind="refused"]').waitFor();
     } finally {
       await context.close();
     }
@@ -228,6 +258,72 @@ describe('keyboard', () => {
         const shown = [...document.querySelectorAll('[data-testid="incident-row"]')];
         return shown.length >= 1 && shown.every((r) => r.dataset.owner === 'Kim');
       });
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the bulk bar merges picked incidents into the first one picked', { timeout: SOON * 2 }, async () => {
+    await hub.send([firing('m-1/a', 'm-1', 'Merge me first', 'info'), firing('m-2/a', 'm-2', 'Merge me second', 'info')]);
+    const { context, page } = await openBoard({ hash: '#/board?sev=info' });
+    try {
+      await rows(page).nth(1).waitFor({ timeout: SOON });
+      const ids = await rowIds(page);
+      // Picked bottom first: the merge goes into the first picked.
+      await page.keyboard.press('End');
+      await page.keyboard.press('x');
+      await page.keyboard.press('Home');
+      await page.keyboard.press('x');
+      const bar = page.getByTestId('bulk-bar');
+      await bar.getByTestId('bulk-merge').filter({ hasText: `INC-${ids[1]}` }).click();
+      await page.locator(`[data-testid="bulk-outcome"][data-action="merge"] [data-testid="bulk-line"][data-incident-id="${ids[0]}"][data-ok="true"]`).waitFor({ timeout: SOON });
+      await page.locator(`[data-testid="incident-row"][data-incident-id="${ids[0]}"][data-status="merged"]`).waitFor({ timeout: SOON });
+      const state = await hub.until((s) => s.incidents.find((i) => String(i.id) === ids[0])?.merged_into === Number(ids[1]), {
+        what: 'the merge on the hub',
+      });
+      assert.equal(state.incidents.find((i) => String(i.id) === ids[1]).alarms.length, 2);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('maintenance hides suppressed alarms unless asked; flapping and duplicates are marked', { timeout: SOON * 3 }, async () => {
+    const now = Date.now();
+    await hub.api('POST', '/api/maintenance', {
+      title: 'Switch firmware',
+      starts_at: now - 60_000,
+      ends_at: now + 3_600_000,
+      recurrence: 'once',
+      nodes: ['mw-1'],
+    });
+    await hub.send([firing('mw-1/fan', 'mw-1', 'Fan tray failed', 'major'), firing('fl-1/port', 'fl-1', 'Port ge-0/0/7 up/down', 'minor')]);
+    for (let n = 0; n < 3; n++) {
+      await hub.send([resolved('fl-1/port', 'fl-1', 'Port ge-0/0/7 up/down')]);
+      await hub.send([firing('fl-1/port', 'fl-1', 'Port ge-0/0/7 up/down', 'minor')]);
+    }
+    await hub.send([firing('sw-2/link', 'sw-2', 'Uplink te-1/1 down', 'major')]);
+    await hub.until(
+      (s) =>
+        s.alarms.some((a) => a.node === 'mw-1' && a.suppressed_by !== null) &&
+        s.alarms.some((a) => a.node === 'fl-1' && a.flapping && a.status === 'active') &&
+        s.alarms.some((a) => a.node === 'sw-2' && a.count >= 2),
+      { what: 'a suppressed, a flapping and a repeated alarm' },
+    );
+
+    const { context, page } = await openBoard();
+    try {
+      const alarms = page.getByTestId('alarm-list');
+      const suppressed = alarms.locator('[data-testid="alarm-row"]', { hasText: 'Fan tray failed' });
+      await alarms.locator('[data-testid="alarm-row"]', { hasText: 'Port ge-0/0/7' }).getByTestId('mark-flapping').waitFor({ timeout: SOON });
+      assert.match(await alarms.locator('[data-testid="alarm-row"]', { hasText: 'Uplink te-1/1' }).textContent(), /×\d/);
+      await alarms.getByTestId('alarms-hidden').waitFor();
+      assert.equal(await suppressed.count(), 0, 'suppressed alarms are hidden by default');
+
+      await page.getByTestId('filter-suppressed').check();
+      await suppressed.getByTestId('mark-suppressed').waitFor();
+      assert.match(page.url(), /supp=1/);
+      await page.getByTestId('filter-suppressed').uncheck();
+      await suppressed.waitFor({ state: 'detached' });
     } finally {
       await context.close();
     }
