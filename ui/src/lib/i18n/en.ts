@@ -728,6 +728,9 @@ export const en = {
 
   // Sources page: capability table (demo kind)
   'sourceKind.demo': 'Demo simulator',
+
+  // Incident detail: long member lists
+  'members.showAll': 'Show {count} more',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -730,4 +730,7 @@ export const zh: Record<MessageKey, string> = {
 
   // Sources page: capability table (demo kind)
   'sourceKind.demo': '演示模拟器',
+
+  // Incident detail: long member lists
+  'members.showAll': '再显示 {count} 条',
 };
