@@ -101,10 +101,17 @@ describe('desktop notifications', () => {
       await page.getByTestId('notify-test-sound').click();
       await page.locator('[data-testid="notify-sound-state"][data-state="ready"]').waitFor({ timeout: SOON });
 
-      // A second tab of the same workstation, open before the mute, follows it.
+      // A second tab of the same workstation does not ring a second time (one tab
+      // delivers), and follows a mute made in the first.
       const otherTab = await context.newPage();
       await otherTab.goto(hub.url);
-      await otherTab.getByTestId('nav').waitFor({ timeout: SOON });
+      await otherTab.getByTestId('connection').and(otherTab.locator('[data-state="live"]')).waitFor({ timeout: SOON });
+      await fire(hub, 'sw-2', 'E2E sw-2 down with two tabs open');
+      await page.waitForFunction(() => window.shown.some((n) => n.body.includes('E2E sw-2 down with two tabs open')), undefined, {
+        timeout: SOON,
+      });
+      await otherTab.locator('[data-testid="incident-row"]', { hasText: 'E2E sw-2 down with two tabs open' }).waitFor({ timeout: SOON });
+      assert.deepEqual(await shownWith(otherTab, 'E2E sw-2'), [], 'the second tab stays quiet');
 
       await page.getByTestId('notify-mute-15m').click();
       const badge = page.getByTestId('mute-badge');

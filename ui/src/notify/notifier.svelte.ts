@@ -12,6 +12,7 @@ import { sound } from './sound.svelte';
 
 /** How often reminders and the end of a mute are looked for. */
 const TICK_MS = 5_000;
+const LOCK_NAME = 'noc.notify.deliver';
 
 class Notifier {
   settings = $state<NotifySettings>(parseSettings(globalThis.localStorage?.getItem(STORAGE_KEY) ?? null));
@@ -19,10 +20,13 @@ class Notifier {
   lastFailure = $state<string | null>(null);
   private alerter = new Alerter();
   private started = false;
+  /** Only one tab of a workstation sounds and pops up; see `lead`. */
+  private leader = false;
 
   start(): () => void {
     if (this.started) return () => {};
     this.started = true;
+    this.lead();
     sound.start();
     const unlisten = live.listen((applied) => {
       const now = Date.now();
@@ -69,6 +73,24 @@ class Notifier {
     return sound.play(severity, this.settings.volume);
   }
 
+  /**
+   * Two tabs of the console on one workstation must not ring twice: the tab holding
+   * the lock delivers, the others only keep count; when it closes, the next one takes
+   * over. Without the Web Locks API every tab delivers.
+   */
+  private lead(): void {
+    const locks = (navigator as Navigator & { locks?: LockManager }).locks;
+    if (locks === undefined) {
+      this.leader = true;
+      return;
+    }
+    void locks.request(LOCK_NAME, () => {
+      this.leader = true;
+      // Held for the life of the tab.
+      return new Promise<void>(() => {});
+    });
+  }
+
   private rules(): Rules {
     return {
       threshold: this.settings.threshold,
@@ -84,7 +106,7 @@ class Notifier {
   }
 
   private deliver(notices: Notice[]): void {
-    if (notices.length === 0) return;
+    if (notices.length === 0 || !this.leader) return;
     const severity = worst(notices);
     if (this.settings.sound && severity !== null) void sound.play(severity, this.settings.volume);
     for (const display of present(notices, t)) {
