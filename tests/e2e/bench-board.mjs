@@ -122,7 +122,7 @@ try {
   };
   const { context, page } = result.page;
   delete result.page;
-  await page.waitForFunction((n) => document.querySelector('[data-testid="alarm-count"]')?.textContent.includes(String(n)), ALARMS, {
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="alarm-count"]')?.dataset.total) >= n, ALARMS, {
     timeout: WAIT,
   });
 

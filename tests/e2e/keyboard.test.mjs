@@ -329,6 +329,35 @@ describe('keyboard', () => {
     }
   });
 
+  test('the selection scrolls into view in a long list', { timeout: SOON * 2 }, async () => {
+    const many = Array.from({ length: 150 }, (_, n) => firing(`long-${n}/a`, `long-${String(n).padStart(3, '0')}`, `Long list ${n}`, 'info'));
+    await hub.send(many);
+    await hub.until((s) => s.incidents.filter((i) => i.title.startsWith('Long list')).length === many.length, { what: '150 more incidents' });
+    const { context, page } = await openBoard({ hash: '#/board?q=long%20list' });
+    try {
+      await page.locator(`[data-testid="incident-count"][data-shown="${many.length}"]`).waitFor({ timeout: SOON });
+      const visible = (id) =>
+        page.evaluate((wanted) => {
+          const row = document.querySelector(`[data-testid="incident-row"][data-incident-id="${wanted}"]`);
+          const list = document.querySelector('[data-testid="incident-list"] [role="list"]').getBoundingClientRect();
+          if (row === null) return false;
+          const box = row.getBoundingClientRect();
+          return box.top >= list.top - 1 && box.bottom <= list.bottom + 1;
+        }, id);
+      await page.keyboard.press('End');
+      const last = await cursorRow(page).getAttribute('data-incident-id');
+      assert.ok(await visible(last), 'the last row is scrolled into view');
+      for (let n = 0; n < 40; n++) await page.keyboard.press('k');
+      const up = await cursorRow(page).getAttribute('data-incident-id');
+      assert.ok(await visible(up), 'moving up keeps the selection in view');
+      await page.keyboard.press('Home');
+      assert.ok(await visible(await cursorRow(page).getAttribute('data-incident-id')));
+      assert.equal(await page.locator('[data-testid="incident-list"] [role="list"]').evaluate((el) => el.scrollTop), 0);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('alarms cleared unseen wait in the unseen queue until marked seen', { timeout: SOON * 3 }, async () => {
     await hub.send([firing('q-1/a', 'q-1', 'Queue depth high', 'warning'), firing('q-1/b', 'q-1', 'Consumer lag', 'warning')]);
     await hub.until((s) => s.alarms.filter((a) => a.node === 'q-1' && a.status === 'active').length === 2, { what: 'q-1 alarms' });

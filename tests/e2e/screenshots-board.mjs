@@ -142,7 +142,7 @@ try {
         }, theme);
         const page = await context.newPage();
         await page.goto(big.url);
-        await page.getByTestId('alarm-count').filter({ hasText: '10000' }).waitFor({ timeout: 120_000 });
+        await page.locator('[data-testid="alarm-count"][data-total="10000"]').waitFor({ timeout: 120_000 });
         await page.locator('[data-testid="incident-list"] [role="list"]').evaluate((list) => (list.scrollTop = 30_000));
         await page.waitForTimeout(500);
         await page.screenshot({ path: join(out, `board-10k-en-${theme}.png`) });
