@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { launchChromium } from './chromium.mjs';
 import { openConsole, startWebhookHub } from './duty.mjs';
+import { haveAlertmanager, startAlertmanager } from './alertmanager.mjs';
 
 const out = resolve(import.meta.dirname, '..', 'artifacts', 'duty');
 await mkdir(out, { recursive: true });
@@ -105,4 +106,41 @@ try {
 } finally {
   await browser.close();
   await hub.stop();
+}
+
+// Write-back confirmations need a real Alertmanager: one alarm silenced on
+// acknowledgement (confirmed), then Alertmanager stops and the next one fails.
+if (haveAlertmanager()) {
+  const alertmanager = await startAlertmanager();
+  await alertmanager.postAlert({ alertname: 'BackendDown', instance: 'api-1:9100', severity: 'critical' }, { summary: 'Backend not answering' });
+  await alertmanager.postAlert({ alertname: 'CacheDown', instance: 'cache-1:9100', severity: 'major' }, { summary: 'Cache not answering' });
+  const amHub = await startWebhookHub({ extra: `[[alertmanager]]\nname = "am-dc1"\nurl = "${alertmanager.base}"\ninterval_secs = 1\n` });
+  const amBrowser = await launchChromium();
+  try {
+    const incidentOf = (name) =>
+      amHub.waitForState((s) => s.alarms.find((a) => a.title.includes(name) && a.incident !== null)?.incident);
+    const backend = await incidentOf('BackendDown');
+    const cache = await incidentOf('CacheDown');
+    await amHub.api('POST', `/api/incidents/${backend}/acknowledge`, { write_back: true }, 'Alex Chen');
+    await amHub.waitForState((s) => s.alarms.find((a) => a.title.includes('BackendDown') && a.labels.alertmanager_state === 'suppressed') ?? null, {
+      timeout: 30_000,
+    }).catch(() => null);
+    await alertmanager.stop();
+    await amHub.api('POST', `/api/incidents/${cache}/acknowledge`, { write_back: true }, 'Alex Chen');
+    for (const language of ['en', 'zh']) {
+      const { context, page } = await openConsole(amBrowser, amHub, { operator: 'Alex Chen', language, viewport: { width: 1600, height: 1100 } });
+      for (const [id, name] of [[backend, 'confirmed'], [cache, 'failed']]) {
+        await page.locator(`[data-testid="incident-row"][data-incident-id="${id}"]`).click();
+        const detail = page.locator(`[data-testid="incident-detail"][data-incident-id="${id}"]`);
+        await detail.locator(`[data-testid="write-back"][data-state="${name}"]`).waitFor({ timeout: 60_000 });
+        await page.screenshot({ path: join(out, `write-back-${name}-${language}-dark.png`) });
+      }
+      await context.close();
+    }
+    console.log('saved write-back');
+  } finally {
+    await amBrowser.close();
+    await amHub.stop();
+    await alertmanager.stop();
+  }
 }

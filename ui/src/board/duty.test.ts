@@ -109,7 +109,7 @@ describe('write-back confirmations', () => {
     ];
     const states = writeBackStates(events, inc, members, writable);
     expect(states.get(1)).toEqual({ state: 'confirmed', detail: 'ack by li' });
-    expect(states.get(2)).toEqual({ state: 'confirmed', detail: 's-1' });
+    expect(states.get(2)).toEqual({ state: 'confirmed', detail: '', silence: 's-1' });
     expect(states.get(3)).toEqual({ state: 'failed', detail: 'unreachable' });
     expect(states.has(4)).toBe(false);
     expect(wroteBack(events, inc)).toBe(true);

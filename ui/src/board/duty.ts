@@ -88,8 +88,10 @@ export type WriteBack = 'confirmed' | 'failed' | 'pending';
 
 export interface WriteBackState {
   state: WriteBack;
-  /** The source's message, or why it failed. */
+  /** The source's message, or why it failed (untrusted text). */
   detail: string;
+  /** The silence that stands for the acknowledgement, when it was one. */
+  silence?: string;
 }
 
 /**
@@ -118,7 +120,7 @@ export function writeBackStates(
     } else if (body.kind === 'silence_created' && body.incident === incident.id) {
       for (const alarm of alarms) {
         if (alarm.source === body.source && states.has(alarm.id) && body.matchers.every((m) => matches(m, alarm.labels))) {
-          states.set(alarm.id, { state: 'confirmed', detail: body.silence_id });
+          states.set(alarm.id, { state: 'confirmed', detail: '', silence: body.silence_id });
         }
       }
     }

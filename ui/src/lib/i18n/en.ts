@@ -731,6 +731,9 @@ export const en = {
 
   // Incident detail: long member lists
   'members.showAll': 'Show {count} more',
+
+  // Incident detail: write-back by silence
+  'writeBack.silence': 'as silence {id}…',
 } as const;
 
 export type MessageKey = keyof typeof en;

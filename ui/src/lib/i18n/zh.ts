@@ -733,4 +733,7 @@ export const zh: Record<MessageKey, string> = {
 
   // Incident detail: long member lists
   'members.showAll': '再显示 {count} 条',
+
+  // Incident detail: write-back by silence
+  'writeBack.silence': '以静默 {id}… 实现',
 };
