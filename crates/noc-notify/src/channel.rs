@@ -139,6 +139,8 @@ pub struct ChannelSpec {
     pub rate_per_minute: u32,
     pub language: Language,
     pub timeout: Duration,
+    /// WeCom only: send a markdown message (severity in colour) instead of text.
+    pub markdown: bool,
 }
 
 impl ChannelSpec {
@@ -155,6 +157,7 @@ impl ChannelSpec {
             rate_per_minute: crate::DEFAULT_RATE_PER_MINUTE,
             language: kind.default_language(),
             timeout: DEFAULT_TIMEOUT,
+            markdown: false,
         }
     }
 
@@ -176,6 +179,9 @@ impl ChannelSpec {
     ) -> Delivery {
         let text = notice.text(self.language);
         match self.kind {
+            ChannelKind::WeCom if self.markdown => {
+                wecom::send_markdown(client, self, &notice.markdown(self.language)).await
+            }
             ChannelKind::WeCom => wecom::send(client, self, &text).await,
             ChannelKind::DingTalk => dingtalk::send(client, self, &text, now).await,
             ChannelKind::Feishu => feishu::send(client, self, &text, now).await,

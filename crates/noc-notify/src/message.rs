@@ -166,6 +166,26 @@ impl Notice {
         lines.join("\n")
     }
 
+    /// The message in WeCom's markdown: the headline bold, in orange for P1/P2 and
+    /// grey otherwise, the rest quoted. Source text is neutralised first, so an alarm
+    /// title cannot add a link, a colour or a heading.
+    pub fn markdown(&self, lang: Language) -> String {
+        let text = neutralise(&self.text(lang));
+        let mut lines = text.lines();
+        let headline = lines.next().unwrap_or_default();
+        let colour = match self.incident.as_ref().map(|i| i.severity) {
+            Some(Severity::Critical | Severity::Major) => "warning",
+            Some(_) => "comment",
+            None => "info",
+        };
+        let mut out = format!("<font color=\"{colour}\">**{headline}**</font>");
+        for line in lines {
+            out.push_str("\n> ");
+            out.push_str(line);
+        }
+        out
+    }
+
     /// One line: severity, what, and why now.
     pub fn headline(&self, lang: Language) -> String {
         let Some(incident) = &self.incident else {
@@ -325,6 +345,26 @@ fn severity_label(severity: Severity, lang: Language) -> String {
     }
 }
 
+/// Markdown's active characters as their full-width look-alikes: the text still
+/// reads the same, and renders as nothing but text.
+fn neutralise(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '[' => '［',
+            ']' => '］',
+            '(' => '（',
+            ')' => '）',
+            '<' => '＜',
+            '>' => '＞',
+            '*' => '＊',
+            '`' => '｀',
+            '#' => '＃',
+            '_' => '＿',
+            other => other,
+        })
+        .collect()
+}
+
 /// Source text is untrusted: one line, so it cannot forge lines of the message.
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -387,6 +427,24 @@ mod tests {
         );
         assert!(overdue.text(Language::En).contains("deadline 22:15 UTC"));
         assert!(overdue.text(Language::Zh).contains("进展更新超时"));
+    }
+
+    #[test]
+    fn markdown_cannot_be_forged_by_source_text() {
+        let mut brief = incident();
+        brief.title = "[click](http://evil.example) <font color=\"info\">ok</font> **x**".into();
+        let markdown = Notice::about(brief, Reason::Opened).markdown(Language::En);
+        let mut lines = markdown.lines();
+        assert_eq!(
+            lines.next().unwrap(),
+            "<font color=\"warning\">**［NOC］ ［P1 critical］ New incident ＃12: \
+             ［click］（http://evil.example） ＜font color=\"info\"＞ok＜/font＞ ＊＊x＊＊**</font>"
+        );
+        assert_eq!(
+            lines.next().unwrap(),
+            "> Where: node core-1, system billing"
+        );
+        assert_eq!(lines.next().unwrap(), "> Trigger: new P1 incident");
     }
 
     #[test]

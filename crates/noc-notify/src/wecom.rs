@@ -17,6 +17,20 @@ pub(crate) async fn send(client: &reqwest::Client, spec: &ChannelSpec, text: &st
     }
 }
 
+/// The markdown message WeCom renders with its subset (bold, quotes, three font
+/// colours); see [`crate::Notice::markdown`].
+pub(crate) async fn send_markdown(
+    client: &reqwest::Client,
+    spec: &ChannelSpec,
+    content: &str,
+) -> Delivery {
+    let body = json!({ "msgtype": "markdown", "markdown": { "content": content } });
+    match post_json(client, spec, spec.url.expose(), &body, None).await {
+        Ok(answer) => check(&answer),
+        Err(failed) => failed,
+    }
+}
+
 /// WeCom answers as DingTalk does: `errcode` and `errmsg`.
 pub(crate) fn check(answer: &Answer) -> Delivery {
     dingtalk::check_errcode("WeCom", answer)

@@ -326,6 +326,27 @@ async fn wecom_sends_text_and_reports_its_errcode() {
         "{content}"
     );
 
+    let mut markdown = ChannelSpec::new(
+        "wx-md",
+        ChannelKind::WeCom,
+        format!("{base}/cgi-bin/webhook/send?key={WECOM_KEY}"),
+    );
+    markdown.markdown = true;
+    let md = Notifier::new(vec![markdown], Arc::new(WallClock)).unwrap();
+    assert!(md.send("wx-md", &escalated).await.unwrap().ok);
+    let got = rx.on("wecom");
+    assert_eq!(got[1].body["msgtype"], "markdown");
+    let content = got[1].body["markdown"]["content"].as_str().unwrap();
+    assert!(
+        content
+            .starts_with("<font color=\"warning\">**［NOC］ 【P1 紧急】故障 ＃7 已升级到第 2 级"),
+        "{content}"
+    );
+    assert!(
+        content.contains("\n> 原因:unacknowledged for 5 minutes"),
+        "{content}"
+    );
+
     let refused = notifier.send("wx-bad", &escalated).await.unwrap();
     assert!(!refused.ok);
     assert!(

@@ -472,6 +472,10 @@ fn notify_sections_are_checked_with_their_line() {
     )
     .unwrap();
     assert_eq!(ok.notify.len(), 1);
+    let md = HubConfig::parse(
+        "[[notify]]\nname = \"wx\"\nkind = \"wecom\"\nurl_env = \"NOC_WX_URL\"\nformat = \"markdown\"\n",
+    );
+    assert!(md.is_ok(), "{md:?}");
     let cases = [
         ("[[notify]]\nname = \"a\"\nkind = \"pager\"\nurl_env = \"X\"\n", "line 3", "unknown kind"),
         ("[[notify]]\nname = \"a\"\nkind = \"wecom\"\nurl = \"https://qyapi.weixin.qq.com/x?key=k\"\n", "line 4", "url_env"),
@@ -484,6 +488,7 @@ fn notify_sections_are_checked_with_their_line() {
         ("[[notify]]\nname = \"a\"\nkind = \"feishu\"\n", "line 2", "url_env"),
         ("[[notify]]\nname = \"a\"\nkind = \"slack\"\nurl_env = \"X\"\n\n[[notify]]\nname = \"a\"\nkind = \"slack\"\nurl_env = \"Y\"\n", "line 7", "used twice"),
         ("[[notify]]\nname = \"a\"\nkind = \"slack\"\nurl_env = \"X\"\ncolour = \"red\"\n", "line 5", "colour"),
+        ("[[notify]]\nname = \"a\"\nkind = \"slack\"\nurl_env = \"X\"\nformat = \"markdown\"\n", "line 5", "for a WeCom robot"),
     ];
     for (text, line, words) in cases {
         let err = HubConfig::parse(text).unwrap_err();

@@ -27,6 +27,8 @@ pub struct NotifySection {
     pub rate_per_minute: Option<Spanned<u32>>,
     pub language: Option<Spanned<String>>,
     pub timeout_secs: Option<Spanned<u32>>,
+    /// WeCom only: `"text"` (default) or `"markdown"`.
+    pub format: Option<Spanned<String>>,
 }
 
 /// Checks every entry as far as the file can tell (the environment is read at
@@ -129,6 +131,20 @@ impl NotifySection {
                 .get_ref()
                 .parse::<Language>()
                 .map_err(|e| (language.span().start, format!("notify.language: {e}")))?;
+        }
+        if let Some(format) = &self.format {
+            spec.markdown = match (kind, format.get_ref().trim()) {
+                (_, "text") => false,
+                (ChannelKind::WeCom, "markdown") => true,
+                (_, other) => {
+                    return Err((
+                        format.span().start,
+                        format!(
+                            "notify.format \"{other}\": \"text\", or \"markdown\" for a WeCom robot"
+                        ),
+                    ))
+                }
+            };
         }
         if let Some(secs) = &self.timeout_secs {
             if !(1..=60).contains(secs.get_ref()) {
