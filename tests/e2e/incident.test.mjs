@@ -267,6 +267,28 @@ describe('incident detail', () => {
   });
 });
 
+describe('sources page', () => {
+  test('says what acknowledging does in each kind of source, with the hub’s explanation as tooltip', { timeout: SOON * 2 }, async () => {
+    const { context, page, errors } = await openConsole(browser, hub, { operator: OPERATOR, hash: '#/sources' });
+    try {
+      const table = page.getByTestId('capability-table');
+      const row = (kind) => table.locator(`[data-testid="capability-row"][data-kind="${kind}"]`);
+      await row('alertmanager').waitFor({ timeout: SOON });
+      const expected = await hub.api('GET', '/api/capabilities');
+      assert.equal(await table.getByTestId('capability-row').count(), expected.length);
+      for (const capability of expected) {
+        assert.equal(await row(capability.kind).getByTestId('capability-ack').getAttribute('data-value'), capability.acknowledge);
+        assert.equal(await row(capability.kind).getAttribute('title'), capability.detail);
+      }
+      assert.equal(await row('alertmanager').getByTestId('capability-ack').textContent(), 'yes, as a silence');
+      assert.equal(await row('zabbix').getByTestId('capability-ack').textContent(), 'yes, natively');
+      assert.equal(errors.length, 0, errors.map(String).join('\n'));
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe('acknowledging with write-back', { skip: !haveAlertmanager() && `${ALERTMANAGER} is not installed` }, () => {
   let alertmanager;
   let amHub;
