@@ -110,11 +110,13 @@ describe('keyboard', () => {
         await page.getByTestId(dialog).waitFor({ state: 'detached' });
         await page.getByTestId('incident-detail').waitFor();
       }
-      // Without a selection a key says so instead of guessing an incident.
+      // A selection the filters hide is no target: the key says so instead of acting unseen.
       await page.keyboard.press('Escape');
+      await page.getByTestId('filter-search').fill('no incident is called this');
       await page.keyboard.press('Escape');
       await page.keyboard.press('a');
       await page.locator('[data-testid="board-notice"][data-kind="refused"]').waitFor();
+      await hub.until((s) => s.incidents.find((i) => String(i.id) === ids[0])?.acknowledged === null, { what: 'still unclaimed' });
     } finally {
       await context.close();
     }
