@@ -233,7 +233,8 @@ impl Dispatcher {
     }
 
     async fn handle(&mut self, events: &[Event]) {
-        if !events.iter().any(|e| self.concerns(&e.body)) {
+        let lowest_judged = self.judged.values().map(|s| s.rank()).min();
+        if !events.iter().any(|e| self.concerns(&e.body, lowest_judged)) {
             return;
         }
         // The state as it is now: an incident whose root started flapping since it
@@ -245,7 +246,9 @@ impl Dispatcher {
         }
     }
 
-    fn concerns(&self, body: &EventBody) -> bool {
+    /// Whether the event may tell someone; `lowest_judged` is the least severity
+    /// rank among the judged incidents (a report of a worse alarm may worsen one).
+    fn concerns(&self, body: &EventBody, lowest_judged: Option<u8>) -> bool {
         match body {
             EventBody::IncidentOpened { .. }
             | EventBody::IncidentEscalated { .. }
@@ -254,10 +257,10 @@ impl Dispatcher {
                 self.held.contains_key(alarm)
             }
             EventBody::AlarmGrouped { incident, .. } => self.judged.contains_key(incident),
-            EventBody::AlarmUpdated { severity, .. } => self
-                .judged
-                .values()
-                .any(|judged| judged.rank() < severity.rank()),
+            EventBody::AlarmUpdated { severity, .. } => {
+                lowest_judged.is_some_and(|lowest| lowest < severity.rank())
+            }
+            EventBody::IncidentSplit { .. } => true,
             EventBody::IncidentResolved { .. } | EventBody::IncidentsMerged { .. } => {
                 !self.held.is_empty() || !self.judged.is_empty()
             }
@@ -334,6 +337,12 @@ impl Dispatcher {
                 self.rejudge(*incident, view).await;
             }
             EventBody::IncidentResolved { incident } => self.forget(*incident),
+            // An operator formed it: nothing to tell, but it may get worse later.
+            EventBody::IncidentSplit { into, .. } => {
+                if let Some(formed) = view.incidents.get(into).filter(|i| is_open(i)) {
+                    self.judged.insert(*into, formed.severity);
+                }
+            }
             _ => {}
         }
     }
