@@ -93,13 +93,22 @@ async fn receiver(open: bool) -> (String, Receiver) {
 
 /// A hub whose `noc.toml` has the inbound hook `scripts` and the channel `ops`.
 async fn hub(dir: &std::path::Path, receiver_url: &str, hook_env: &str) -> RunningHub {
+    hub_with_rate(dir, receiver_url, hook_env, 1000).await
+}
+
+async fn hub_with_rate(
+    dir: &std::path::Path,
+    receiver_url: &str,
+    hook_env: &str,
+    rate_per_minute: u32,
+) -> RunningHub {
     std::env::set_var(hook_env, "hook-secret");
     std::env::set_var("NOC_TEST_NOTIFY_BEARER", "bearer-for-ops");
     let config = format!(
         "[[webhook]]\nname = \"scripts\"\nformat = \"generic\"\ntoken_env = \"{hook_env}\"\n\n\
          [[notify]]\nname = \"ops\"\nkind = \"webhook\"\nurl = \"{receiver_url}\"\n\
          secret_env = \"NOC_TEST_NOTIFY_BEARER\"\nmin_severity = \"major\"\n\
-         triggers = [\"opened\", \"escalated\", \"overdue\"]\nrate_per_minute = 1000\nlanguage = \"en\"\n"
+         triggers = [\"opened\", \"escalated\", \"overdue\"]\nrate_per_minute = {rate_per_minute}\nlanguage = \"en\"\n"
     );
     let path = dir.join("noc.toml");
     std::fs::write(&path, config).unwrap();
@@ -570,5 +579,56 @@ async fn an_incident_that_turns_critical_is_told_then() {
     )));
     let sent = notifications(&hub, incident, 1).await;
     assert_eq!(sent[0]["body"]["ok"], true);
+    hub.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_alarm_storm_sends_no_more_than_the_rate_and_records_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, rx) = receiver(true).await;
+    let hub = hub_with_rate(dir.path(), &url, "NOC_TEST_HOOK_STORM", 5).await;
+    let alerts: Vec<Value> = (0..60)
+        .map(|i| json!({ "key": format!("storm-{i}"), "status": "firing", "title": format!("storm {i}"), "severity": "critical" }))
+        .collect();
+    let res = reqwest::Client::new()
+        .post(format!("{}hooks/scripts", hub.url))
+        .bearer_auth("hook-secret")
+        .json(&json!({ "alerts": alerts }))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success());
+    let mut recorded = Vec::new();
+    for _ in 0..ATTEMPTS {
+        let (_, page) = api(&hub, reqwest::Method::GET, "/events?after=0&limit=10000").await;
+        recorded = page["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["body"]["kind"] == "notification_sent")
+            .cloned()
+            .collect();
+        if recorded.len() == 60 {
+            break;
+        }
+        tokio::time::sleep(POLL).await;
+    }
+    assert_eq!(recorded.len(), 60, "one outcome per incident");
+    let delivered = recorded.iter().filter(|e| e["body"]["ok"] == true).count();
+    let limited = recorded
+        .iter()
+        .filter(|e| {
+            e["body"]["detail"]
+                .as_str()
+                .unwrap()
+                .starts_with("rate limited: more than 5 messages a minute")
+        })
+        .count();
+    assert_eq!((delivered, limited), (5, 55));
+    assert_eq!(
+        rx.bodies().len(),
+        5,
+        "nothing beyond the rate reached the channel"
+    );
     hub.shutdown().await;
 }
