@@ -731,6 +731,13 @@ export const en = {
 
   // Incident detail: write-back by silence
   'writeBack.silence': 'as silence {id}…',
+
+  // Incident detail: dialog submit buttons
+  'submit.identify': 'Identify',
+  'submit.mitigate': 'Mark mitigated',
+  'submit.resolve': 'Mark resolved',
+  'submit.review': 'Save review',
+  'submit.escalate': 'Escalate',
 } as const;
 
 export type MessageKey = keyof typeof en;

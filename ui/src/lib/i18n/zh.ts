@@ -733,4 +733,11 @@ export const zh: Record<MessageKey, string> = {
 
   // Incident detail: write-back by silence
   'writeBack.silence': '以静默 {id}… 实现',
+
+  // Incident detail: dialog submit buttons
+  'submit.identify': '确认定界',
+  'submit.mitigate': '确认止损',
+  'submit.resolve': '确认恢复',
+  'submit.review': '提交复盘',
+  'submit.escalate': '确认升级',
 };
