@@ -212,6 +212,12 @@ describe('incident detail', () => {
         what: 'the other incident merged',
       });
       assert.equal(gone.merged_into, web.id);
+      // The merged one says where its alarms went, and leads there.
+      const mergedDetail = await openIncident(page, app.id);
+      await mergedDetail.locator('[data-testid="detail-status"][data-status="merged"]').waitFor({ timeout: SOON });
+      await mergedDetail.getByTestId('merged-into').click();
+      detail = page.locator(`[data-testid="incident-detail"][data-incident-id="${web.id}"]`);
+      await detail.waitFor({ timeout: SOON });
 
       const queueAlarm = await hub.waitForState((s) => s.alarms.find((a) => a.fingerprint.endsWith('app1/queue')));
       const split = await openDialog(page, detail, 'split');
