@@ -166,6 +166,28 @@ mod tests {
     }
 
     #[test]
+    fn replay_commented_example_is_valid() {
+        let text = include_str!("../../../../noc.example.toml");
+        let block = text
+            .split_once("# [[replay]]")
+            .expect("the example documents [[replay]]")
+            .1;
+        let uncommented: String = std::iter::once("[[replay]]")
+            .chain(
+                block
+                    .lines()
+                    .skip(1)
+                    .take_while(|l| !l.is_empty())
+                    .filter_map(|l| l.strip_prefix("# ")),
+            )
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let config = HubConfig::parse(&uncommented).expect("the uncommented example parses");
+        assert_eq!(config.replays[0].name, "pcic-24v");
+        assert_eq!(config.replays[0].speed, Speed::Times(60.0));
+    }
+
+    #[test]
     fn replay_refuses_unknown_keys_and_shared_names() {
         let err = HubConfig::parse(&format!("{ENTRY}sped = 2\n")).unwrap_err();
         assert!(err.starts_with("line 4"), "{err}");

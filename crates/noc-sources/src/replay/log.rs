@@ -17,10 +17,12 @@ pub const LINK_COLUMNS: [&str; 2] = ["device_a", "device_b"];
 
 #[derive(Debug, Error)]
 pub enum ReplayError {
-    #[error("cannot read {}: {source}", path.display())]
+    /// The I/O error is part of the message (not a `source`), so a chain of causes
+    /// does not print it twice.
+    #[error("cannot read {}: {cause}", path.display())]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("{} is empty: expected a header line with the columns {expected}", path.display())]
     Empty { path: PathBuf, expected: String },
@@ -185,9 +187,9 @@ struct Table {
 
 impl Table {
     fn open(path: &Path, columns: &[&str]) -> Result<Self, ReplayError> {
-        let bytes = std::fs::read(path).map_err(|source| ReplayError::Read {
+        let bytes = std::fs::read(path).map_err(|cause| ReplayError::Read {
             path: path.to_path_buf(),
-            source,
+            cause,
         })?;
         let mut reader = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
@@ -349,7 +351,7 @@ fn csv_failure(path: &Path, err: &csv::Error, data: &[u8]) -> ReplayError {
         csv::ErrorKind::Io(io) => {
             return ReplayError::Read {
                 path: path.to_path_buf(),
-                source: std::io::Error::new(io.kind(), io.to_string()),
+                cause: std::io::Error::new(io.kind(), io.to_string()),
             }
         }
         _ => err.to_string(),
