@@ -38,7 +38,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use noc_model::{
     AlarmId, AlarmStatus, Command, CommandError, DutyPolicy, Event, EventBody, IncidentId, Labels,
-    Millis, NewEvent, Signal, State,
+    Millis, NewEvent, Signal, State, Touched,
 };
 
 use dependencies::Dependencies;
@@ -282,8 +282,8 @@ impl Engine {
     fn emit(&mut self, out: &mut Vec<NewEvent>, now: Millis, actor: String, body: EventBody) {
         let event = NewEvent::new(now, actor, body).with_seq(self.state.seq + 1);
         let before = self.before(&event.body);
-        let changes = self.state.apply(&event);
-        self.after(&event, before, &changes);
+        let touched = self.state.apply_quiet(&event);
+        self.after(&event, before, &touched);
         let Event {
             at,
             actor,
@@ -391,7 +391,7 @@ impl Engine {
         }
     }
 
-    fn after(&mut self, event: &Event, before: Before, changes: &noc_model::Changes) {
+    fn after(&mut self, event: &Event, before: Before, touched: &Touched) {
         let rules = &self.config.policy.grouping;
         match (&event.body, before) {
             (EventBody::AlarmRaised { alarm }, _) => {
@@ -484,7 +484,7 @@ impl Engine {
             }
             (_, Before::Leaving(leaving)) => {
                 for (id, fingerprint, window) in leaving {
-                    if !changes.removed_alarms.contains(&id) {
+                    if !touched.removed_alarms.contains(&id) {
                         continue;
                     }
                     drop_fingerprint(&mut self.fingerprints, &mut self.flaps, &fingerprint, id);
@@ -495,10 +495,7 @@ impl Engine {
             }
             _ => {}
         }
-        for inc in &changes.incidents {
-            self.sync_incident_timers(inc.id);
-        }
-        for id in &changes.removed_incidents {
+        for id in touched.incidents.iter().chain(&touched.removed_incidents) {
             self.sync_incident_timers(*id);
         }
     }

@@ -1,11 +1,12 @@
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::{
     Alarm, AlarmId, AlarmStatus, Event, EventBody, Identification, Incident, IncidentId,
-    IncidentStatus, MaintenanceWindow, Mark, Millis, Review, Seq, Severity, SourceDefinition,
+    IncidentStatus, MaintenanceWindow, Mark, Millis, Node, Review, Seq, Severity, SourceDefinition,
     SourceHealth, Topology,
 };
 
@@ -30,6 +31,116 @@ pub struct State {
     pub last_alarm_id: AlarmId,
     pub last_incident_id: IncidentId,
     resolved_order: VecDeque<IncidentId>,
+    #[serde(skip)]
+    node_index: NodeIndex,
+}
+
+/// The topology's nodes by id, built on first use after the topology changed: the fold
+/// names every new incident after its root's node, and a search through thousands of
+/// nodes per incident made a storm quadratic. Not part of the state's value (equal
+/// states may differ in whether it was built yet).
+#[derive(Default)]
+struct NodeIndex(OnceLock<HashMap<String, usize>>);
+
+impl NodeIndex {
+    fn node<'t>(&self, topology: &'t Topology, id: &str) -> Option<&'t Node> {
+        let index = self.0.get_or_init(|| {
+            let mut index = HashMap::with_capacity(topology.nodes.len());
+            for (i, node) in topology.nodes.iter().enumerate() {
+                // The first node of an id wins, as in `Topology::node`.
+                index.entry(node.id.clone()).or_insert(i);
+            }
+            index
+        });
+        index.get(id).map(|&i| &topology.nodes[i])
+    }
+}
+
+impl Clone for NodeIndex {
+    fn clone(&self) -> Self {
+        Self(self.0.clone())
+    }
+}
+
+impl PartialEq for NodeIndex {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for NodeIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NodeIndex")
+    }
+}
+
+/// What one event touched, by id (see [`State::apply_quiet`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Touched {
+    pub incidents: Vec<IncidentId>,
+    pub removed_alarms: Vec<AlarmId>,
+    pub removed_incidents: Vec<IncidentId>,
+}
+
+/// Collects what an event changed: the new versions (`full`), or only which incidents
+/// it touched; removals are always collected (they are ids).
+struct Track {
+    changes: Changes,
+    full: bool,
+    touched: Vec<IncidentId>,
+}
+
+impl Track {
+    fn full() -> Self {
+        Self {
+            changes: Changes::default(),
+            full: true,
+            touched: Vec::new(),
+        }
+    }
+
+    fn quiet() -> Self {
+        Self {
+            full: false,
+            ..Self::full()
+        }
+    }
+
+    fn push_alarm(&mut self, alarm: &Alarm) {
+        if self.full {
+            self.changes.alarms.push(alarm.clone());
+        }
+    }
+
+    fn upsert_alarm(&mut self, alarm: &Alarm) {
+        if self.full {
+            upsert_alarm(&mut self.changes.alarms, alarm.clone());
+        }
+    }
+
+    /// The alarm left the live state.
+    fn remove_alarm(&mut self, id: AlarmId) {
+        if self.full {
+            self.changes.alarms.retain(|x| x.id != id);
+        }
+        self.changes.removed_alarms.push(id);
+    }
+
+    fn push_incident(&mut self, inc: &Incident) {
+        self.touched.push(inc.id);
+        if self.full {
+            self.changes.incidents.push(inc.clone());
+        }
+    }
+
+    fn upsert_incident(&mut self, inc: &Incident) {
+        if self.touched.last() != Some(&inc.id) {
+            self.touched.push(inc.id);
+        }
+        if self.full {
+            upsert(&mut self.changes.incidents, inc.clone());
+        }
+    }
 }
 
 /// What one or more events changed: the new versions of the touched entities and the
@@ -143,14 +254,32 @@ impl State {
 
     /// Applies one event of the log. Events must come in `seq` order.
     pub fn apply(&mut self, event: &Event) -> Changes {
+        let mut track = Track::full();
+        self.apply_tracked(event, &mut track);
+        track.changes
+    }
+
+    /// Applies one event like [`State::apply`], telling only which entities it
+    /// touched and removed, without copying their new versions (the engine folds every
+    /// event it emits and needs no more than that).
+    pub fn apply_quiet(&mut self, event: &Event) -> Touched {
+        let mut track = Track::quiet();
+        self.apply_tracked(event, &mut track);
+        Touched {
+            incidents: track.touched,
+            removed_alarms: track.changes.removed_alarms,
+            removed_incidents: track.changes.removed_incidents,
+        }
+    }
+
+    fn apply_tracked(&mut self, event: &Event, track: &mut Track) {
         debug_assert!(event.seq > self.seq, "events applied out of order");
         self.seq = event.seq;
-        let mut changes = Changes::default();
         match &event.body {
             EventBody::AlarmRaised { alarm } => {
                 self.last_alarm_id = self.last_alarm_id.max(alarm.id);
                 self.alarms.insert(alarm.id, alarm.clone());
-                changes.alarms.push(alarm.clone());
+                track.push_alarm(alarm);
             }
             EventBody::AlarmUpdated {
                 alarm,
@@ -171,16 +300,16 @@ impl State {
                     a.last_seen = event.at;
                     a.status = AlarmStatus::Active;
                     a.cleared_at = None;
-                    changes.alarms.push(a.clone());
-                    self.refresh_incident_of(*alarm, event.at, &mut changes);
+                    track.push_alarm(a);
+                    self.refresh_incident_of(*alarm, event.at, track);
                 }
             }
             EventBody::AlarmCleared { alarm } => {
                 if let Some(a) = self.alarms.get_mut(alarm) {
                     a.status = AlarmStatus::Cleared;
                     a.cleared_at = Some(event.at);
-                    changes.alarms.push(a.clone());
-                    self.refresh_incident_of(*alarm, event.at, &mut changes);
+                    track.push_alarm(a);
+                    self.refresh_incident_of(*alarm, event.at, track);
                 }
             }
             EventBody::IncidentOpened {
@@ -221,35 +350,33 @@ impl State {
                     merged_into: None,
                 };
                 self.last_incident_id = self.last_incident_id.max(*incident);
-                self.incidents.insert(*incident, inc.clone());
-                changes.incidents.push(inc);
+                track.push_incident(&inc);
+                self.incidents.insert(*incident, inc);
             }
             EventBody::AlarmGrouped {
                 incident,
                 alarm,
                 root,
                 reason,
-            } => self.group(*incident, *alarm, *root, reason, event.at, &mut changes),
+            } => self.group(*incident, *alarm, *root, reason, event.at, track),
             EventBody::IncidentAcknowledged { incident } => {
-                self.milestone(*incident, event, &mut changes, |inc, mark| {
+                self.milestone(*incident, event, track, |inc, mark| {
                     inc.status = IncidentStatus::Acknowledged;
                     inc.acknowledged = Some(mark);
                 });
-                self.see_members(*incident, &mut changes);
+                self.see_members(*incident, track);
             }
             EventBody::IncidentCommented { incident, .. } => {
-                self.milestone(*incident, event, &mut changes, |inc, _| inc.comments += 1);
+                self.milestone(*incident, event, track, |inc, _| inc.comments += 1);
             }
-            EventBody::IncidentResolved { incident } => {
-                self.resolve(*incident, event, &mut changes)
-            }
+            EventBody::IncidentResolved { incident } => self.resolve(*incident, event, track),
             EventBody::IncidentIdentified {
                 incident,
                 cause,
                 layer,
                 root_node,
             } => {
-                self.milestone(*incident, event, &mut changes, |inc, mark| {
+                self.milestone(*incident, event, track, |inc, mark| {
                     claim(inc, &mark);
                     inc.status = IncidentStatus::Identified;
                     if layer.is_some() {
@@ -267,14 +394,14 @@ impl State {
                 });
             }
             EventBody::IncidentMitigated { incident, .. } => {
-                self.milestone(*incident, event, &mut changes, |inc, mark| {
+                self.milestone(*incident, event, track, |inc, mark| {
                     claim(inc, &mark);
                     inc.status = IncidentStatus::Mitigated;
                     inc.mitigated = Some(mark);
                 });
             }
             EventBody::IncidentReviewed { incident, summary } => {
-                self.milestone(*incident, event, &mut changes, |inc, mark| {
+                self.milestone(*incident, event, track, |inc, mark| {
                     inc.status = IncidentStatus::Reviewed;
                     inc.reviewed = Some(Review {
                         by: mark.by,
@@ -287,7 +414,7 @@ impl State {
                 incident, level, ..
             } => {
                 let by_operator = event.actor != "engine";
-                self.touch_incident(*incident, event.at, &mut changes, |inc| {
+                self.touch_incident(*incident, event.at, track, |inc| {
                     inc.escalation_level = *level;
                     if by_operator {
                         inc.last_update_at = event.at;
@@ -296,12 +423,12 @@ impl State {
                 });
             }
             EventBody::IncidentUpdateOverdue { incident, .. } => {
-                self.touch_incident(*incident, event.at, &mut changes, |inc| {
+                self.touch_incident(*incident, event.at, track, |inc| {
                     inc.update_overdue = true;
                 });
             }
             EventBody::IncidentsMerged { incident, from } => {
-                self.merge(*incident, *from, event, &mut changes)
+                self.merge(*incident, *from, event, track)
             }
             EventBody::IncidentSplit {
                 incident,
@@ -309,44 +436,45 @@ impl State {
                 alarms,
                 root,
                 title,
-            } => self.split(*incident, *into, alarms, *root, title, event, &mut changes),
+            } => self.split(*incident, *into, alarms, *root, title, event, track),
             EventBody::AlarmFlapping { alarm, flapping } => {
-                self.edit_alarm(*alarm, &mut changes, |a| a.flapping = *flapping);
+                self.edit_alarm(*alarm, track, |a| a.flapping = *flapping);
             }
             EventBody::AlarmSuppressed { alarm, window } => {
-                self.edit_alarm(*alarm, &mut changes, |a| a.suppressed_by.clone_from(window));
+                self.edit_alarm(*alarm, track, |a| a.suppressed_by.clone_from(window));
             }
-            EventBody::AlarmsSeen { alarms } => self.see(alarms, &mut changes),
-            EventBody::AlarmRetired { alarm } => self.retire_alarm(*alarm, &mut changes),
+            EventBody::AlarmsSeen { alarms } => self.see(alarms, track),
+            EventBody::AlarmRetired { alarm } => self.retire_alarm(*alarm, track),
             EventBody::MaintenanceScheduled { window } => {
                 self.maintenance.insert(window.id.clone(), window.clone());
-                changes.maintenance.push(window.clone());
+                track.changes.maintenance.push(window.clone());
             }
             EventBody::MaintenanceCancelled { id } => {
                 if self.maintenance.remove(id).is_some() {
-                    changes.removed_maintenance.push(id.clone());
+                    track.changes.removed_maintenance.push(id.clone());
                 }
             }
             EventBody::SourceHealthChanged { health } => {
                 self.sources.insert(health.source.clone(), health.clone());
-                changes.sources.push(health.clone());
+                track.changes.sources.push(health.clone());
             }
             EventBody::TopologyLoaded { topology } => {
                 self.topology = topology.clone();
-                changes.topology_changed = true;
+                self.node_index = NodeIndex::default();
+                track.changes.topology_changed = true;
             }
             EventBody::SourceDefined { definition } => {
                 self.definitions
                     .insert(definition.name.clone(), definition.clone());
                 // A disabled source is not watched: its health leaves the strip.
                 if !definition.enabled && self.sources.remove(&definition.name).is_some() {
-                    changes.removed_sources.push(definition.name.clone());
+                    track.changes.removed_sources.push(definition.name.clone());
                 }
             }
             EventBody::SourceRemoved { name } => {
                 self.definitions.remove(name);
                 if self.sources.remove(name).is_some() {
-                    changes.removed_sources.push(name.clone());
+                    track.changes.removed_sources.push(name.clone());
                 }
             }
             // Records of actions in other systems: they change nothing here.
@@ -356,7 +484,6 @@ impl State {
             | EventBody::WriteBackFailed { .. }
             | EventBody::NotificationSent { .. } => {}
         }
-        changes
     }
 
     fn group(
@@ -366,7 +493,7 @@ impl State {
         root: bool,
         reason: &str,
         at: Millis,
-        changes: &mut Changes,
+        track: &mut Track,
     ) {
         let Some(a) = self.alarms.get_mut(&alarm) else {
             return;
@@ -383,11 +510,12 @@ impl State {
                 inc.started_at = first_seen;
             }
         }
-        upsert_alarm(&mut changes.alarms, a.clone());
+        track.upsert_alarm(a);
         let node = a.node.clone();
-        let topology = &self.topology;
-        let title =
-            root.then(|| crate::incident_title(a, |id| topology.node(id).map(|n| n.name.as_str())));
+        let (topology, index) = (&self.topology, &self.node_index);
+        let title = root.then(|| {
+            crate::incident_title(a, |id| index.node(topology, id).map(|n| n.name.as_str()))
+        });
         if let Some(inc) = self.incidents.get_mut(&incident) {
             if !inc.alarms.contains(&alarm) {
                 inc.alarms.push(alarm);
@@ -400,7 +528,10 @@ impl State {
             if root {
                 // The layer follows the root cause: a later, more upstream root can
                 // move the incident from the service layer down to the hosts.
-                if let Some(found) = node.as_deref().and_then(|n| self.topology.node(n)) {
+                let found = node
+                    .as_deref()
+                    .and_then(|n| self.node_index.node(&self.topology, n));
+                if let Some(found) = found {
                     inc.layer = Some(found.layer);
                 }
                 inc.root_alarm = Some(alarm);
@@ -410,54 +541,51 @@ impl State {
                 inc.title = title;
             }
         }
-        self.refresh_incident(incident, at, changes);
+        self.refresh_incident(incident, at, track);
     }
 
     fn touch_incident(
         &mut self,
         id: IncidentId,
         at: crate::Millis,
-        changes: &mut Changes,
+        track: &mut Track,
         edit: impl FnOnce(&mut Incident),
     ) {
         if let Some(inc) = self.incidents.get_mut(&id) {
             edit(inc);
             inc.updated_at = at;
-            changes.incidents.push(inc.clone());
+            track.push_incident(inc);
         }
     }
 
-    fn refresh_incident_of(&mut self, alarm: AlarmId, at: crate::Millis, changes: &mut Changes) {
+    fn refresh_incident_of(&mut self, alarm: AlarmId, at: crate::Millis, track: &mut Track) {
         if let Some(incident) = self.alarms.get(&alarm).and_then(|a| a.incident) {
-            self.refresh_incident(incident, at, changes);
+            self.refresh_incident(incident, at, track);
         }
     }
 
     /// Recomputes what an incident derives from its alarms: severity and active count.
-    fn refresh_incident(&mut self, id: IncidentId, at: crate::Millis, changes: &mut Changes) {
+    fn refresh_incident(&mut self, id: IncidentId, at: crate::Millis, track: &mut Track) {
         let Some(inc) = self.incidents.get_mut(&id) else {
             return;
         };
-        let members: Vec<&Alarm> = inc
-            .alarms
-            .iter()
-            .filter_map(|a| self.alarms.get(a))
-            .collect();
-        let active: Vec<&&Alarm> = members
-            .iter()
-            .filter(|a| a.status == AlarmStatus::Active)
-            .collect();
-        inc.active_alarms = active.len() as u32;
-        let pool: Vec<Severity> = if active.is_empty() {
-            members.iter().map(|a| a.severity).collect()
-        } else {
-            active.iter().map(|a| a.severity).collect()
-        };
-        if let Some(worst) = pool.into_iter().reduce(Severity::worst) {
+        let (mut active, mut worst_active, mut worst_any) = (0u32, None, None);
+        for alarm in inc.alarms.iter().filter_map(|a| self.alarms.get(a)) {
+            worst_any =
+                Some(worst_any.map_or(alarm.severity, |w: Severity| w.worst(alarm.severity)));
+            if alarm.status == AlarmStatus::Active {
+                active += 1;
+                worst_active = Some(
+                    worst_active.map_or(alarm.severity, |w: Severity| w.worst(alarm.severity)),
+                );
+            }
+        }
+        inc.active_alarms = active;
+        if let Some(worst) = worst_active.or(worst_any) {
             inc.severity = worst;
         }
         inc.updated_at = at;
-        upsert(&mut changes.incidents, inc.clone());
+        track.upsert_incident(inc);
     }
 
     /// An operator update: the update deadline starts again from it.
@@ -465,10 +593,10 @@ impl State {
         &mut self,
         id: IncidentId,
         event: &Event,
-        changes: &mut Changes,
+        track: &mut Track,
         edit: impl FnOnce(&mut Incident, Mark),
     ) {
-        self.touch_incident(id, event.at, changes, |inc| {
+        self.touch_incident(id, event.at, track, |inc| {
             let mark = Mark {
                 by: event.actor.clone(),
                 at: event.at.max(milestone_floor(inc)),
@@ -479,28 +607,28 @@ impl State {
         });
     }
 
-    fn see_members(&mut self, id: IncidentId, changes: &mut Changes) {
+    fn see_members(&mut self, id: IncidentId, track: &mut Track) {
         let Some(inc) = self.incidents.get(&id) else {
             return;
         };
         for alarm in &inc.alarms {
             if let Some(a) = self.alarms.get_mut(alarm).filter(|a| a.unseen) {
                 a.unseen = false;
-                upsert_alarm(&mut changes.alarms, a.clone());
+                track.upsert_alarm(a);
             }
         }
     }
 
-    fn edit_alarm(&mut self, id: AlarmId, changes: &mut Changes, edit: impl FnOnce(&mut Alarm)) {
+    fn edit_alarm(&mut self, id: AlarmId, track: &mut Track, edit: impl FnOnce(&mut Alarm)) {
         if let Some(a) = self.alarms.get_mut(&id) {
             edit(a);
-            upsert_alarm(&mut changes.alarms, a.clone());
+            track.upsert_alarm(a);
         }
     }
 
     /// Seen alarms leave the unseen queue; one kept only for that queue (cleared, its
     /// incident closed) leaves the live state.
-    fn see(&mut self, alarms: &[AlarmId], changes: &mut Changes) {
+    fn see(&mut self, alarms: &[AlarmId], track: &mut Track) {
         for id in alarms {
             let Some(a) = self.alarms.get_mut(id) else {
                 continue;
@@ -512,15 +640,14 @@ impl State {
                 .is_some_and(|inc| !inc.status.is_closed());
             if a.status == AlarmStatus::Cleared && !incident_open {
                 self.alarms.remove(id);
-                changes.alarms.retain(|x| x.id != *id);
-                changes.removed_alarms.push(*id);
+                track.remove_alarm(*id);
             } else {
-                upsert_alarm(&mut changes.alarms, a.clone());
+                track.upsert_alarm(a);
             }
         }
     }
 
-    fn merge(&mut self, into: IncidentId, from: IncidentId, event: &Event, changes: &mut Changes) {
+    fn merge(&mut self, into: IncidentId, from: IncidentId, event: &Event, track: &mut Track) {
         let Some(source) = self.incidents.get_mut(&from) else {
             return;
         };
@@ -530,13 +657,13 @@ impl State {
         let moved = std::mem::take(&mut source.alarms);
         source.nodes.clear();
         source.active_alarms = 0;
-        upsert(&mut changes.incidents, source.clone());
-        self.retire(from, changes);
+        track.upsert_incident(source);
+        self.retire(from, track);
         let reason = format!("merged from incident {from} by {}", event.actor);
         for alarm in moved {
-            self.group(into, alarm, false, &reason, event.at, changes);
+            self.group(into, alarm, false, &reason, event.at, track);
         }
-        self.milestone(into, event, changes, |_, _| {});
+        self.milestone(into, event, track, |_, _| {});
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -548,7 +675,7 @@ impl State {
         root: AlarmId,
         title: &str,
         event: &Event,
-        changes: &mut Changes,
+        track: &mut Track,
     ) {
         let Some(source) = self.incidents.get_mut(&from) else {
             return;
@@ -577,11 +704,11 @@ impl State {
         self.incidents.insert(into, opened);
         let reason = format!("split from incident {from} by {}", event.actor);
         for alarm in alarms {
-            self.group(into, *alarm, *alarm == root, &reason, event.at, changes);
+            self.group(into, *alarm, *alarm == root, &reason, event.at, track);
         }
         self.regroup_nodes(from, &remaining);
-        self.refresh_incident(from, event.at, changes);
-        self.milestone(from, event, changes, |_, _| {});
+        self.refresh_incident(from, event.at, track);
+        self.milestone(from, event, track, |_, _| {});
     }
 
     /// After alarms left an incident: its nodes, and a new root if the old one left.
@@ -605,10 +732,11 @@ impl State {
             inc.root_alarm = first.map(|a| a.id);
             inc.root_node = first.and_then(|a| a.node.clone());
             if let Some(root) = first {
-                let topology = &self.topology;
-                inc.title =
-                    crate::incident_title(root, |id| topology.node(id).map(|n| n.name.as_str()));
-                if let Some(found) = root.node.as_deref().and_then(|n| topology.node(n)) {
+                let (topology, index) = (&self.topology, &self.node_index);
+                inc.title = crate::incident_title(root, |id| {
+                    index.node(topology, id).map(|n| n.name.as_str())
+                });
+                if let Some(found) = root.node.as_deref().and_then(|n| index.node(topology, n)) {
                     inc.layer = Some(found.layer);
                 }
             }
@@ -620,7 +748,7 @@ impl State {
 
     /// An alarm outside every open incident (suppressed noise) leaves the live state.
     /// One that an open incident still holds stays: the incident needs its members.
-    fn retire_alarm(&mut self, id: AlarmId, changes: &mut Changes) {
+    fn retire_alarm(&mut self, id: AlarmId, track: &mut Track) {
         let Some(a) = self.alarms.get(&id) else {
             return;
         };
@@ -630,12 +758,11 @@ impl State {
             .is_some_and(|inc| !inc.status.is_closed());
         if !held {
             self.alarms.remove(&id);
-            changes.alarms.retain(|x| x.id != id);
-            changes.removed_alarms.push(id);
+            track.remove_alarm(id);
         }
     }
 
-    fn resolve(&mut self, id: IncidentId, event: &Event, changes: &mut Changes) {
+    fn resolve(&mut self, id: IncidentId, event: &Event, track: &mut Track) {
         let Some(inc) = self.incidents.get_mut(&id) else {
             return;
         };
@@ -647,7 +774,7 @@ impl State {
             inc.last_update_at = event.at;
             inc.update_overdue = false;
         }
-        changes.incidents.push(inc.clone());
+        track.push_incident(inc);
         for alarm in inc.alarms.clone() {
             // A cleared alarm nobody saw stays, for the unseen queue.
             let keep = self
@@ -655,19 +782,19 @@ impl State {
                 .get(&alarm)
                 .is_some_and(|a| a.unseen && a.status == AlarmStatus::Cleared);
             if !keep && self.alarms.remove(&alarm).is_some() {
-                changes.removed_alarms.push(alarm);
+                track.changes.removed_alarms.push(alarm);
             }
         }
-        self.retire(id, changes);
+        self.retire(id, track);
     }
 
     /// A closed incident stays on the board among the recent ones, then leaves.
-    fn retire(&mut self, id: IncidentId, changes: &mut Changes) {
+    fn retire(&mut self, id: IncidentId, track: &mut Track) {
         self.resolved_order.push_back(id);
         while self.resolved_order.len() > RECENT_RESOLVED_KEPT {
             if let Some(old) = self.resolved_order.pop_front() {
                 self.incidents.remove(&old);
-                changes.removed_incidents.push(old);
+                track.changes.removed_incidents.push(old);
             }
         }
     }
