@@ -53,11 +53,13 @@ function storm() {
 // Runs in the page before its own scripts: timestamps of the snapshot's arrival and of
 // the first incident row on screen (the frame after it is in the DOM).
 function instrument() {
-  const marks = (window.__bench = { wsFirstMessage: null, wsBytes: 0, rowInDom: null, rowPainted: null, fullList: null });
+  const marks = (window.__bench = { wsCreated: null, wsOpen: null, wsFirstMessage: null, wsBytes: 0, rowInDom: null, rowPainted: null });
   const Native = window.WebSocket;
   window.WebSocket = class extends Native {
     constructor(...args) {
       super(...args);
+      marks.wsCreated ??= performance.now();
+      this.addEventListener('open', () => (marks.wsOpen ??= performance.now()));
       this.addEventListener('message', (e) => {
         if (marks.wsFirstMessage === null) {
           marks.wsFirstMessage = performance.now();
@@ -116,7 +118,7 @@ try {
     await page.waitForFunction(() => window.__bench?.rowPainted !== null, undefined, { timeout: WAIT, polling: 50 });
     const marks = await page.evaluate(() => window.__bench);
     paints.push(marks);
-    console.log(`run ${run + 1}: snapshot message at ${round(marks.wsFirstMessage)} ms (${marks.wsBytes} chars), row in DOM ${round(marks.rowInDom)} ms, painted ${round(marks.rowPainted)} ms`);
+    console.log(`run ${run + 1}: stream opened at ${round(marks.wsCreated)} ms (connected ${round(marks.wsOpen)} ms), snapshot message at ${round(marks.wsFirstMessage)} ms (${marks.wsBytes} chars), row in DOM ${round(marks.rowInDom)} ms, painted ${round(marks.rowPainted)} ms`);
     if (run < RUNS - 1) await context.close();
     else result.page = { context, page };
   }
@@ -124,6 +126,7 @@ try {
     median: round(median(paints.map((m) => m.rowPainted))),
     min: round(Math.min(...paints.map((m) => m.rowPainted))),
     max: round(Math.max(...paints.map((m) => m.rowPainted))),
+    streamCreatedMedian: round(median(paints.map((m) => m.wsCreated))),
     snapshotArrivedMedian: round(median(paints.map((m) => m.wsFirstMessage))),
     snapshotToPaintMedian: round(median(paints.map((m) => m.rowPainted - m.wsFirstMessage))),
   };
