@@ -66,6 +66,20 @@ fn main() -> anyhow::Result<()> {
         None,
     );
 
+    for &mins in &args.window_mins {
+        let started = Instant::now();
+        let proposal = grouping::type_aware(&log, &truth, i64::from(mins) * 60_000);
+        let took = started.elapsed();
+        let label = format!("proposal: type-aware rule, window {mins} min");
+        print_row(
+            &label,
+            &metrics::score(&log, &proposal, &truth),
+            None,
+            took,
+            None,
+        );
+    }
+
     let cues = timeline(&log, 0, args.transient_secs as i64 * 1000);
     for &mins in &args.window_mins {
         let config = EngineConfig {

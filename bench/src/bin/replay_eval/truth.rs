@@ -56,7 +56,12 @@ impl Truth {
     }
 
     fn near(&self, a: u32, b: u32) -> bool {
-        self.hops[a as usize][b as usize] <= self.k_hops
+        self.hops(a, b) <= self.k_hops
+    }
+
+    /// Links between two devices (`u16::MAX` when not connected).
+    pub fn hops(&self, a: u32, b: u32) -> u16 {
+        self.hops[a as usize][b as usize]
     }
 
     /// How many devices are within k hops of at least one other device: shown so that
