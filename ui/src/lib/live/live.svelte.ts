@@ -51,9 +51,11 @@ export class LiveBoard {
   private listeners = new Set<(applied: Applied) => void>();
 
   async start(): Promise<void> {
-    if (!(await this.refreshInfo())) return;
+    // The snapshot is the long pole of the first paint: ask for it at once, alongside
+    // the hub's info (which, on a wrong token, stops everything again).
     this.connect();
     void this.loadTopology();
+    if (!(await this.refreshInfo())) return;
     this.watchdog = setInterval(() => {
       if (this.stream !== null && this.connection === 'live' && performance.now() - this.lastHeard > SILENCE_MS) {
         this.dropAndRetry();
