@@ -2,14 +2,14 @@
 
 mod common;
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use common::{bank, labelled, MIN};
 use noc_engine::{Engine, EngineConfig};
 use noc_model::{
-    AlarmStatus, Command, DutyPolicy, EscalationStep, Event, FingerprintRule, FlappingRule,
-    GroupingRule, IncidentStatus, MaintenanceWindow, Matcher, Millis, NewEvent, Recurrence,
-    Severity, Signal, State,
+    AlarmStatus, Changes, Command, DutyPolicy, EscalationStep, Event, FingerprintRule,
+    FlappingRule, GroupingRule, IncidentStatus, MaintenanceWindow, Matcher, Millis, NewEvent,
+    Recurrence, Severity, Signal, State,
 };
 use proptest::prelude::*;
 
@@ -411,5 +411,70 @@ proptest! {
         }
         drop(engine);
         prop_assert_eq!(&fold(&events), resumed.state());
+    }
+
+    #[test]
+    fn folding_in_batches_equals_folding_one_by_one(
+        inputs in prop::collection::vec(input(), 0..120),
+        cuts in prop::collection::vec(1usize..40, 1..8),
+    ) {
+        // The store folds a committed batch at once: the same state, the same merged
+        // changes, and the same last versions for the rows.
+        let (_, events) = run(&inputs);
+        let events: Vec<Event> = events
+            .into_iter()
+            .enumerate()
+            .map(|(i, e)| e.with_seq(i as i64 + 1))
+            .collect();
+        let (mut one, mut batch) = (State::default(), State::default());
+        let mut rest = events.as_slice();
+        let mut cut = cuts.iter().cycle();
+        while !rest.is_empty() {
+            let size = (*cut.next().expect("cycle")).min(rest.len());
+            let (chunk, next) = rest.split_at(size);
+            rest = next;
+            let mut merged = Changes::default();
+            let (mut alarm_rows, mut incident_rows) = (BTreeMap::new(), BTreeMap::new());
+            for event in chunk {
+                let changes = one.apply(event);
+                for a in &changes.alarms {
+                    alarm_rows.insert(a.id, a.clone());
+                }
+                for i in &changes.incidents {
+                    incident_rows.insert(i.id, i.clone());
+                }
+                merged.merge(changes);
+            }
+            let folded = batch.apply_batch(chunk);
+            prop_assert_eq!(&folded.changes, &merged);
+            // An alarm marked seen and removed in one event: the batch keeps the seen
+            // version, the event-by-event fold the one before (it never listed it).
+            let seen_and_gone = |mut a: noc_model::Alarm| {
+                if merged.removed_alarms.contains(&a.id) {
+                    a.unseen = false;
+                }
+                (a.id, a)
+            };
+            let rows: BTreeMap<_, _> = folded
+                .changes
+                .alarms
+                .iter()
+                .chain(&folded.removed_alarms)
+                .cloned()
+                .map(seen_and_gone)
+                .collect();
+            let alarm_rows: BTreeMap<_, _> =
+                alarm_rows.into_values().map(seen_and_gone).collect();
+            prop_assert_eq!(rows, alarm_rows);
+            let rows: BTreeMap<_, _> = folded
+                .changes
+                .incidents
+                .iter()
+                .chain(&folded.removed_incidents)
+                .map(|i| (i.id, i.clone()))
+                .collect();
+            prop_assert_eq!(rows, incident_rows);
+            prop_assert_eq!(&batch, &one);
+        }
     }
 }

@@ -42,7 +42,7 @@ pub use source::{HealthStatus, SourceHealth};
 pub use source_def::{
     CheckReport, HttpAuth, KpiQuery, SecretRef, SourceDefinition, SourceOrigin, SourceSettings,
 };
-pub use state::{Batch, Changes, Snapshot, State, Touched, RECENT_RESOLVED_KEPT};
+pub use state::{Batch, BatchFold, Changes, Snapshot, State, Touched, RECENT_RESOLVED_KEPT};
 pub use topology::{Layer, Node, NodeKind, Relation, RelationKind, Topology};
 
 /// Every type that crosses the API, in dependency order, for the generated

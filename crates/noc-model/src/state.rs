@@ -1,4 +1,4 @@
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
@@ -82,64 +82,165 @@ pub struct Touched {
     pub removed_incidents: Vec<IncidentId>,
 }
 
-/// Collects what an event changed: the new versions (`full`), or only which incidents
-/// it touched; removals are always collected (they are ids).
+/// What a batch of events changed, folded at once (see [`State::apply_batch`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BatchFold {
+    /// Equal to folding the events one by one and merging their [`Changes`].
+    pub changes: Changes,
+    /// The last versions of the alarms the batch touched and then removed from the
+    /// live state (their rows still need them).
+    pub removed_alarms: Vec<Alarm>,
+    /// The same for incidents.
+    pub removed_incidents: Vec<Incident>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Every touched entity's new version, per event.
+    Full,
+    /// Only which incidents were touched, and removals.
+    Quiet,
+    /// Which entities were touched, for one copy each at the end of a batch.
+    Batch,
+}
+
+/// Collects what events changed, as the [`Mode`] says; removals are always collected
+/// (they are ids).
 struct Track {
     changes: Changes,
-    full: bool,
+    mode: Mode,
+    /// Quiet: the incidents touched.
     touched: Vec<IncidentId>,
+    /// Batch: entities touched (first touch first) and removed, and the last versions
+    /// of those removed after being touched.
+    alarms: Vec<AlarmId>,
+    alarm_seen: HashSet<AlarmId>,
+    incidents: Vec<IncidentId>,
+    incident_seen: HashSet<IncidentId>,
+    gone_alarms: HashSet<AlarmId>,
+    gone_incidents: HashSet<IncidentId>,
+    removed: BatchFold,
 }
 
 impl Track {
-    fn full() -> Self {
+    fn new(mode: Mode) -> Self {
         Self {
             changes: Changes::default(),
-            full: true,
+            mode,
             touched: Vec::new(),
-        }
-    }
-
-    fn quiet() -> Self {
-        Self {
-            full: false,
-            ..Self::full()
+            alarms: Vec::new(),
+            alarm_seen: HashSet::new(),
+            incidents: Vec::new(),
+            incident_seen: HashSet::new(),
+            gone_alarms: HashSet::new(),
+            gone_incidents: HashSet::new(),
+            removed: BatchFold::default(),
         }
     }
 
     fn push_alarm(&mut self, alarm: &Alarm) {
-        if self.full {
-            self.changes.alarms.push(alarm.clone());
+        match self.mode {
+            Mode::Full => self.changes.alarms.push(alarm.clone()),
+            Mode::Quiet => {}
+            Mode::Batch => self.touch_alarm(alarm.id),
         }
     }
 
     fn upsert_alarm(&mut self, alarm: &Alarm) {
-        if self.full {
-            upsert_alarm(&mut self.changes.alarms, alarm.clone());
+        match self.mode {
+            Mode::Full => upsert_alarm(&mut self.changes.alarms, alarm.clone()),
+            Mode::Quiet => {}
+            Mode::Batch => self.touch_alarm(alarm.id),
         }
     }
 
-    /// The alarm left the live state.
-    fn remove_alarm(&mut self, id: AlarmId) {
-        if self.full {
-            self.changes.alarms.retain(|x| x.id != id);
+    fn touch_alarm(&mut self, id: AlarmId) {
+        if self.alarm_seen.insert(id) {
+            self.alarms.push(id);
+        }
+    }
+
+    /// The alarm left the live state (`last` is what it was, if it was there).
+    fn remove_alarm(&mut self, id: AlarmId, last: Option<Alarm>) {
+        match self.mode {
+            Mode::Full => self.changes.alarms.retain(|x| x.id != id),
+            Mode::Quiet => {}
+            Mode::Batch => {
+                self.gone_alarms.insert(id);
+                if let Some(last) = last.filter(|_| self.alarm_seen.contains(&id)) {
+                    self.removed.removed_alarms.push(last);
+                }
+            }
         }
         self.changes.removed_alarms.push(id);
     }
 
     fn push_incident(&mut self, inc: &Incident) {
-        self.touched.push(inc.id);
-        if self.full {
-            self.changes.incidents.push(inc.clone());
+        match self.mode {
+            Mode::Full => self.changes.incidents.push(inc.clone()),
+            Mode::Quiet => self.touched.push(inc.id),
+            Mode::Batch => self.touch_incident(inc.id),
         }
     }
 
     fn upsert_incident(&mut self, inc: &Incident) {
-        if self.touched.last() != Some(&inc.id) {
-            self.touched.push(inc.id);
+        match self.mode {
+            Mode::Full => upsert(&mut self.changes.incidents, inc.clone()),
+            Mode::Quiet => {
+                if self.touched.last() != Some(&inc.id) {
+                    self.touched.push(inc.id);
+                }
+            }
+            Mode::Batch => self.touch_incident(inc.id),
         }
-        if self.full {
-            upsert(&mut self.changes.incidents, inc.clone());
+    }
+
+    fn touch_incident(&mut self, id: IncidentId) {
+        if self.incident_seen.insert(id) {
+            self.incidents.push(id);
         }
+    }
+
+    fn remove_incident(&mut self, id: IncidentId, last: Option<Incident>) {
+        if self.mode == Mode::Batch {
+            self.gone_incidents.insert(id);
+            if let Some(last) = last.filter(|_| self.incident_seen.contains(&id)) {
+                self.removed.removed_incidents.push(last);
+            }
+        }
+        self.changes.removed_incidents.push(id);
+    }
+
+    fn source(&mut self, health: &SourceHealth) {
+        match self.mode {
+            Mode::Batch => upsert_all(&mut self.changes.sources, vec![health.clone()], |s| {
+                s.source.clone()
+            }),
+            _ => self.changes.sources.push(health.clone()),
+        }
+    }
+
+    fn remove_source(&mut self, name: &str) {
+        if self.mode == Mode::Batch {
+            self.changes.sources.retain(|s| s.source != name);
+        }
+        self.changes.removed_sources.push(name.to_string());
+    }
+
+    fn maintenance(&mut self, window: &MaintenanceWindow) {
+        match self.mode {
+            Mode::Batch => upsert_all(&mut self.changes.maintenance, vec![window.clone()], |w| {
+                w.id.clone()
+            }),
+            _ => self.changes.maintenance.push(window.clone()),
+        }
+    }
+
+    fn remove_maintenance(&mut self, id: &str) {
+        if self.mode == Mode::Batch {
+            self.changes.maintenance.retain(|w| w.id != id);
+        }
+        self.changes.removed_maintenance.push(id.to_string());
     }
 }
 
@@ -254,7 +355,7 @@ impl State {
 
     /// Applies one event of the log. Events must come in `seq` order.
     pub fn apply(&mut self, event: &Event) -> Changes {
-        let mut track = Track::full();
+        let mut track = Track::new(Mode::Full);
         self.apply_tracked(event, &mut track);
         track.changes
     }
@@ -263,13 +364,45 @@ impl State {
     /// touched and removed, without copying their new versions (the engine folds every
     /// event it emits and needs no more than that).
     pub fn apply_quiet(&mut self, event: &Event) -> Touched {
-        let mut track = Track::quiet();
+        let mut track = Track::new(Mode::Quiet);
         self.apply_tracked(event, &mut track);
         Touched {
             incidents: track.touched,
             removed_alarms: track.changes.removed_alarms,
             removed_incidents: track.changes.removed_incidents,
         }
+    }
+
+    /// Applies a batch of events at once: the same state and the same [`Changes`] as
+    /// applying them one by one and merging what each changed, with one copy of each
+    /// touched alarm and incident instead of one per event (a storm touches an incident
+    /// once per alarm it gains or repeats), and without merging lists event by event.
+    pub fn apply_batch(&mut self, events: &[Event]) -> BatchFold {
+        let mut track = Track::new(Mode::Batch);
+        for event in events {
+            self.apply_tracked(event, &mut track);
+        }
+        let Track {
+            mut changes,
+            alarms,
+            incidents,
+            gone_alarms,
+            gone_incidents,
+            mut removed,
+            ..
+        } = track;
+        changes.alarms = alarms
+            .iter()
+            .filter(|id| !gone_alarms.contains(id))
+            .filter_map(|id| self.alarms.get(id).cloned())
+            .collect();
+        changes.incidents = incidents
+            .iter()
+            .filter(|id| !gone_incidents.contains(id))
+            .filter_map(|id| self.incidents.get(id).cloned())
+            .collect();
+        removed.changes = changes;
+        removed
     }
 
     fn apply_tracked(&mut self, event: &Event, track: &mut Track) {
@@ -447,16 +580,16 @@ impl State {
             EventBody::AlarmRetired { alarm } => self.retire_alarm(*alarm, track),
             EventBody::MaintenanceScheduled { window } => {
                 self.maintenance.insert(window.id.clone(), window.clone());
-                track.changes.maintenance.push(window.clone());
+                track.maintenance(window);
             }
             EventBody::MaintenanceCancelled { id } => {
                 if self.maintenance.remove(id).is_some() {
-                    track.changes.removed_maintenance.push(id.clone());
+                    track.remove_maintenance(id);
                 }
             }
             EventBody::SourceHealthChanged { health } => {
                 self.sources.insert(health.source.clone(), health.clone());
-                track.changes.sources.push(health.clone());
+                track.source(health);
             }
             EventBody::TopologyLoaded { topology } => {
                 self.topology = topology.clone();
@@ -468,13 +601,13 @@ impl State {
                     .insert(definition.name.clone(), definition.clone());
                 // A disabled source is not watched: its health leaves the strip.
                 if !definition.enabled && self.sources.remove(&definition.name).is_some() {
-                    track.changes.removed_sources.push(definition.name.clone());
+                    track.remove_source(&definition.name);
                 }
             }
             EventBody::SourceRemoved { name } => {
                 self.definitions.remove(name);
                 if self.sources.remove(name).is_some() {
-                    track.changes.removed_sources.push(name.clone());
+                    track.remove_source(name);
                 }
             }
             // Records of actions in other systems: they change nothing here.
@@ -639,8 +772,8 @@ impl State {
                 .and_then(|i| self.incidents.get(&i))
                 .is_some_and(|inc| !inc.status.is_closed());
             if a.status == AlarmStatus::Cleared && !incident_open {
-                self.alarms.remove(id);
-                track.remove_alarm(*id);
+                let last = self.alarms.remove(id);
+                track.remove_alarm(*id, last);
             } else {
                 track.upsert_alarm(a);
             }
@@ -757,8 +890,8 @@ impl State {
             .and_then(|i| self.incidents.get(&i))
             .is_some_and(|inc| !inc.status.is_closed());
         if !held {
-            self.alarms.remove(&id);
-            track.remove_alarm(id);
+            let last = self.alarms.remove(&id);
+            track.remove_alarm(id, last);
         }
     }
 
@@ -781,8 +914,10 @@ impl State {
                 .alarms
                 .get(&alarm)
                 .is_some_and(|a| a.unseen && a.status == AlarmStatus::Cleared);
-            if !keep && self.alarms.remove(&alarm).is_some() {
-                track.changes.removed_alarms.push(alarm);
+            if !keep {
+                if let Some(last) = self.alarms.remove(&alarm) {
+                    track.remove_alarm(alarm, Some(last));
+                }
             }
         }
         self.retire(id, track);
@@ -793,8 +928,8 @@ impl State {
         self.resolved_order.push_back(id);
         while self.resolved_order.len() > RECENT_RESOLVED_KEPT {
             if let Some(old) = self.resolved_order.pop_front() {
-                self.incidents.remove(&old);
-                track.changes.removed_incidents.push(old);
+                let last = self.incidents.remove(&old);
+                track.remove_incident(old, last);
             }
         }
     }

@@ -46,15 +46,19 @@ pub struct ProjectionRows {
 }
 
 /// Folds `events` into `state`, returning what they changed, merged, and the rows to write.
+/// The batch is folded at once: one copy of each touched alarm and incident, not one
+/// per event (a storm touches an incident once for every alarm it gains or repeats).
 pub(crate) fn fold(state: &mut State, events: &[Event]) -> (Changes, DirtyRows) {
-    let mut merged = Changes::default();
+    let folded = state.apply_batch(events);
     let mut dirty = DirtyRows::default();
-    for event in events {
-        let changes = state.apply(event);
-        dirty.record(&changes);
-        merged.merge(changes);
+    dirty.record(&folded.changes);
+    for alarm in folded.removed_alarms {
+        dirty.alarms.insert(alarm.id, alarm);
     }
-    (merged, dirty)
+    for incident in folded.removed_incidents {
+        dirty.incidents.insert(incident.id, incident);
+    }
+    (folded.changes, dirty)
 }
 
 pub(crate) async fn insert_events(
