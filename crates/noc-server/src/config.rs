@@ -6,13 +6,13 @@ use std::path::{Path, PathBuf};
 use noc_model::SourceDefinition;
 use noc_sources::webhook::WebhookFormat;
 
-mod replay;
 mod duty;
 mod notify;
+mod replay;
 mod sources;
+pub use duty::DutySection;
 pub use notify::NotifySection;
 pub use replay::ReplaySection;
-pub use duty::DutySection;
 use serde::Deserialize;
 pub use sources::{
     AlertmanagerSection, BlackboxProbeSection, DnsProbeSection, HttpProbeSection, IcmpProbeSection,
