@@ -106,14 +106,13 @@ impl Engine {
         let Some(alarm) = self.state.alarms.get(&id) else {
             return;
         };
-        let placement = correlation::place(
-            alarm,
-            &self.state,
-            &mut self.dependencies,
-            &self.members,
-            &self.config,
-            now,
-        );
+        let known = correlation::Knowledge {
+            deps: &mut self.dependencies,
+            members: &self.members,
+            causal: &self.causal,
+            config: &self.config,
+        };
+        let placement = correlation::place(alarm, &self.state, known, now);
         self.group(id, placement, now, out);
     }
 

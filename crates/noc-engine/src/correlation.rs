@@ -1,10 +1,14 @@
 //! Placement of a new alarm: topology correlation first, then the grouping rules, then
 //! a new incident. Topology comes first because it says *why* two alarms belong
 //! together (one node needs the other) and it picks the root-cause candidate; a
-//! grouping rule only says they look alike.
+//! grouping rule only says they look alike. With causal rules between alarm types,
+//! a topology link alone is not enough: the types must be related too, because on an
+//! undirected network (devices linked to each other) neighbours' unrelated faults
+//! would otherwise pile into one incident.
 
-use noc_model::{Alarm, IncidentId, Layer, Millis, Severity, State};
+use noc_model::{alarm_type, Alarm, IncidentId, Layer, Millis, Severity, State};
 
+use crate::causal::{CausalRules, TypeRelation};
 use crate::dependencies::Dependencies;
 use crate::membership::{rule_values, Membership};
 use crate::EngineConfig;
@@ -33,30 +37,37 @@ struct Link {
     incident: IncidentId,
     member: String,
     words: String,
+    /// With causal rules: how the new alarm's type relates to a member's there.
+    types: Option<(TypeRelation, String)>,
 }
 
-pub(crate) fn place(
-    alarm: &Alarm,
-    state: &State,
-    deps: &mut Dependencies,
-    members: &Membership,
-    config: &EngineConfig,
-    now: Millis,
-) -> Placement {
+/// What placement consults besides the state.
+pub(crate) struct Knowledge<'a> {
+    pub deps: &'a mut Dependencies,
+    pub members: &'a Membership,
+    pub causal: &'a CausalRules,
+    pub config: &'a EngineConfig,
+}
+
+pub(crate) fn place(alarm: &Alarm, state: &State, known: Knowledge<'_>, now: Millis) -> Placement {
+    let Knowledge {
+        deps,
+        members,
+        causal,
+        config,
+    } = known;
     let window = config.correlation_window_ms;
     let within = format!("within {}", describe_span(window));
     if let Some(node) = alarm.node.as_deref() {
-        if let Some(link) = nearest_link(node, state, deps, members, window, now) {
-            let root = becomes_root(node, link.incident, state, deps);
-            let mut reason = format!("{} {within}", link.words);
-            if root {
-                reason.push_str("; it is upstream of the previous root-cause candidate");
-            }
-            return Placement::Join {
-                incident: link.incident,
-                root,
-                reason,
-            };
+        let near = Nearby {
+            state,
+            members,
+            causal,
+            window,
+            now,
+        };
+        if let Some(link) = nearest_link(node, alarm_type(alarm), &near, deps) {
+            return join_by_link(alarm, node, link, state, deps, causal, &within);
         }
     }
     if let Some(joined) = by_rule(alarm, state, members, config, now) {
@@ -80,6 +91,69 @@ pub(crate) fn place(
             reason: format!("first alarm on {node}: no open incident on a related node {within}"),
         },
     }
+}
+
+fn join_by_link(
+    alarm: &Alarm,
+    node: &str,
+    link: Link,
+    state: &State,
+    deps: &mut Dependencies,
+    causal: &CausalRules,
+    within: &str,
+) -> Placement {
+    let mut reason = format!("{} {within}", link.words);
+    if let Some((relation, member_type)) = &link.types {
+        reason.push_str(&type_words(alarm_type(alarm), *relation, member_type));
+    }
+    let root = if becomes_root(node, link.incident, state, deps) {
+        reason.push_str("; it is upstream of the previous root-cause candidate");
+        true
+    } else if let Some(root_type) = causes_root(alarm, link.incident, state, causal) {
+        let own = alarm_type(alarm);
+        reason.push_str(&format!(
+            "; its type {own} causes {root_type} (causal rule), the type of the previous root-cause candidate"
+        ));
+        true
+    } else {
+        false
+    };
+    Placement::Join {
+        incident: link.incident,
+        root,
+        reason,
+    }
+}
+
+/// "; same type LOS there", "; its type LOS follows from LINK_DOWN there (causal rule)".
+fn type_words(own: &str, relation: TypeRelation, member_type: &str) -> String {
+    match relation {
+        TypeRelation::Same => format!("; same type {own} there"),
+        TypeRelation::Effect => {
+            format!("; its type {own} follows from {member_type} there (causal rule)")
+        }
+        TypeRelation::Cause => format!("; its type {own} causes {member_type} there (causal rule)"),
+    }
+}
+
+/// The type of the incident's root alarm, when the rules say the new alarm's type
+/// causes it (a different type: a repeat of the root's own type is not its cause).
+fn causes_root<'s>(
+    alarm: &Alarm,
+    incident: IncidentId,
+    state: &'s State,
+    causal: &CausalRules,
+) -> Option<&'s str> {
+    if !causal.is_active() {
+        return None;
+    }
+    let root = state
+        .incidents
+        .get(&incident)?
+        .root_alarm
+        .and_then(|id| state.alarms.get(&id))?;
+    let (own, root_type) = (alarm_type(alarm), alarm_type(root));
+    (own != root_type && causal.causes(own, root_type)).then_some(root_type)
 }
 
 /// The first grouping rule (in the policy's order) under which an open incident,
@@ -151,14 +225,28 @@ fn incident_title<'a>(alarm: &'a Alarm, deps: &'a Dependencies) -> String {
 /// up there, or (when open incidents hold fewer nodes than that reach) every node they
 /// hold is related to `node`. Both give the same pairs; the cheaper one is taken, so a
 /// storm costs the size of the reach per alarm, not the number of open incidents.
-fn nearest_link(
-    node: &str,
-    state: &State,
-    deps: &mut Dependencies,
-    members: &Membership,
+/// What [`nearest_link`] looks at: open incidents, and how types relate.
+struct Nearby<'a> {
+    state: &'a State,
+    members: &'a Membership,
+    causal: &'a CausalRules,
     window: Millis,
     now: Millis,
+}
+
+fn nearest_link(
+    node: &str,
+    own_type: &str,
+    near: &Nearby<'_>,
+    deps: &mut Dependencies,
 ) -> Option<Link> {
+    let Nearby {
+        state,
+        members,
+        causal,
+        window,
+        now,
+    } = *near;
     let since = now.saturating_sub(window);
     let eligible = |id: &IncidentId| {
         state
@@ -193,6 +281,14 @@ fn nearest_link(
     }
     let mut best: Option<Link> = None;
     for (member, incident) in pairs {
+        let types = if causal.is_active() {
+            match closest_type(own_type, &member, incident, near) {
+                Some(found) => Some(found),
+                None => continue,
+            }
+        } else {
+            None
+        };
         let Some((hops, words)) = relate(node, &member, deps) else {
             continue;
         };
@@ -213,10 +309,32 @@ fn nearest_link(
                 incident,
                 member,
                 words,
+                types,
             });
         }
     }
     best
+}
+
+/// The closest relation (same type first, then a cause of the new alarm's type, then
+/// an effect of it) between `own_type` and the types of the incident's alarms on
+/// `member`, with that member alarm's type; none when no alarm there is related.
+fn closest_type(
+    own_type: &str,
+    member: &str,
+    incident: IncidentId,
+    near: &Nearby<'_>,
+) -> Option<(TypeRelation, String)> {
+    near.members
+        .alarms_on(member, incident)
+        .filter_map(|id| near.state.alarms.get(&id))
+        .filter_map(|a| {
+            let theirs = alarm_type(a);
+            near.causal
+                .relation(own_type, theirs)
+                .map(|r| (r, theirs.to_string()))
+        })
+        .min()
 }
 
 /// `node` is the member itself, needs it, or is needed by it.

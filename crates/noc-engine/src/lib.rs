@@ -15,6 +15,9 @@
 //! 4. **Placement** (`correlation.rs`): the first of these that applies —
 //!    a. topology: an open incident, opened within the correlation window, holding the
 //!    same node or a node it depends on or that depends on it (fewest hops first);
+//!    with causal rules ([`CausalRule`](noc_model::CausalRule)) only an incident holding
+//!    an alarm there of the same or a causally related type, and an alarm whose type
+//!    causes the root alarm's becomes the root-cause candidate;
 //!    b. grouping rules, in the policy's order: an open incident, opened within the
 //!    rule's window, holding an alarm with the same values of all the rule's labels;
 //!    c. a new incident.
@@ -25,6 +28,7 @@
 //! scan of every incident.
 
 mod alarm;
+mod causal;
 mod command;
 pub use command::MAX_COMMENT_CHARS;
 mod correlation;
@@ -41,6 +45,7 @@ use noc_model::{
     Millis, NewEvent, Signal, State, Touched,
 };
 
+use causal::CausalRules;
 use dependencies::Dependencies;
 use flapping::Flaps;
 use membership::Membership;
@@ -84,6 +89,8 @@ pub struct Engine {
     config: EngineConfig,
     state: State,
     dependencies: Dependencies,
+    /// The policy's causal rules, closed transitively.
+    causal: CausalRules,
     /// Label names per source with a fingerprint rule (the first rule of a source wins).
     fingerprint_rules: HashMap<String, Vec<String>>,
     /// Live alarms by fingerprint: dedup must not scan every alarm on every signal.
@@ -129,11 +136,13 @@ impl Engine {
                 .entry(rule.source.clone())
                 .or_insert_with(|| rule.labels.clone());
         }
+        let causal = CausalRules::new(&config.policy.causal);
         let mut engine = Self {
             dependencies: Dependencies::new(&state.topology),
+            members: Membership::new(causal.is_active()),
+            causal,
             fingerprint_rules,
             fingerprints: HashMap::new(),
-            members: Membership::default(),
             timers: Timers::default(),
             flaps: Flaps::default(),
             active_windows: BTreeSet::new(),
@@ -180,7 +189,10 @@ impl Engine {
                 );
             }
             match alarm.incident {
-                Some(id) => self.members.join_labels(alarm, id, rules),
+                Some(id) => {
+                    self.members.join_member(alarm, id);
+                    self.members.join_labels(alarm, id, rules);
+                }
                 None if alarm.status == AlarmStatus::Cleared => {
                     let due = alarm.cleared_at.unwrap_or(Millis::MIN).saturating_add(hold);
                     self.timers.at(due, Timer::Retire(alarm.id));
@@ -336,7 +348,7 @@ impl Engine {
                 let rules = &self.config.policy.grouping;
                 for id in alarms {
                     if let Some(alarm) = self.state.alarms.get(id) {
-                        self.members.leave_labels(alarm, *incident, rules);
+                        self.members.leave(alarm, *incident, rules);
                     }
                 }
                 let nodes = self
@@ -522,7 +534,7 @@ impl Engine {
         for id in &inc.alarms {
             if let Some(alarm) = self.state.alarms.get(id) {
                 self.members
-                    .leave_labels(alarm, incident, &self.config.policy.grouping);
+                    .leave(alarm, incident, &self.config.policy.grouping);
                 if !keep_alarms {
                     drop_fingerprint(
                         &mut self.fingerprints,

@@ -15,15 +15,66 @@ pub(crate) struct Membership {
     by_node: HashMap<String, BTreeSet<IncidentId>>,
     /// Open incidents, and their alarms, by grouping-rule values.
     by_labels: HashMap<RuleKey, BTreeSet<(IncidentId, AlarmId)>>,
+    /// Member alarms by node and open incident, kept only when causal rules need to
+    /// know which alarm types an incident holds on a node.
+    alarms_on: Option<HashMap<(String, IncidentId), BTreeSet<AlarmId>>>,
 }
 
 impl Membership {
+    /// `by_type`: also index member alarms by node (for causal rules).
+    pub fn new(by_type: bool) -> Self {
+        Self {
+            alarms_on: by_type.then(HashMap::new),
+            ..Self::default()
+        }
+    }
+
     /// The alarm joined the incident.
     pub fn join(&mut self, alarm: &Alarm, incident: IncidentId, rules: &[GroupingRule]) {
         if let Some(node) = &alarm.node {
             self.join_node(node, incident);
         }
+        self.join_member(alarm, incident);
         self.join_labels(alarm, incident, rules);
+    }
+
+    /// The alarm left the incident (split off, or the incident closed).
+    pub fn leave(&mut self, alarm: &Alarm, incident: IncidentId, rules: &[GroupingRule]) {
+        self.leave_labels(alarm, incident, rules);
+        let (Some(index), Some(node)) = (self.alarms_on.as_mut(), &alarm.node) else {
+            return;
+        };
+        let key = (node.clone(), incident);
+        if let Some(ids) = index.get_mut(&key) {
+            ids.remove(&alarm.id);
+            if ids.is_empty() {
+                index.remove(&key);
+            }
+        }
+    }
+
+    /// Indexes the alarm by its node in the incident (when causal rules are in use).
+    pub fn join_member(&mut self, alarm: &Alarm, incident: IncidentId) {
+        if let (Some(index), Some(node)) = (self.alarms_on.as_mut(), &alarm.node) {
+            index
+                .entry((node.clone(), incident))
+                .or_default()
+                .insert(alarm.id);
+        }
+    }
+
+    /// The incident's alarms on `node`; none unless built `by_type`.
+    pub fn alarms_on(
+        &self,
+        node: &str,
+        incident: IncidentId,
+    ) -> impl Iterator<Item = AlarmId> + '_ {
+        self.alarms_on
+            .as_ref()
+            .and_then(|index| index.get(&(node.to_string(), incident)))
+            .into_iter()
+            .flatten()
+            .copied()
     }
 
     pub fn join_node(&mut self, node: &str, incident: IncidentId) {

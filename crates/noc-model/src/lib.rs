@@ -29,8 +29,8 @@ pub use incident::{
 };
 pub use maintenance::{MaintenanceWindow, Recurrence};
 pub use policy::{
-    clock_state, incident_clocks, ClockState, ClockTargets, DutyPolicy, EscalationStep,
-    FingerprintRule, FlappingRule, GroupingRule,
+    alarm_type, clock_state, incident_clocks, CausalRule, ClockState, ClockTargets, DutyPolicy,
+    EscalationStep, FingerprintRule, FlappingRule, GroupingRule,
 };
 pub use probe::{
     BlackboxProbe, DnsProbe, HttpProbe, IcmpProbe, ProbeResult, ProbeTimings, TcpProbe,
@@ -70,6 +70,7 @@ pub fn typescript_bindings() -> String {
         FlappingRule::decl(&cfg),
         GroupingRule::decl(&cfg),
         FingerprintRule::decl(&cfg),
+        CausalRule::decl(&cfg),
         DutyPolicy::decl(&cfg),
         ClockState::decl(&cfg),
         HealthStatus::decl(&cfg),

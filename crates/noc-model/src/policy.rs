@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::{Incident, Millis, Severity};
+use crate::{Alarm, Incident, Millis, Severity};
 
 const MIN: Millis = 60_000;
 
@@ -80,6 +80,26 @@ pub struct FingerprintRule {
     pub labels: Vec<String>,
 }
 
+/// Operators' knowledge that an alarm of type `cause` brings alarms of type `effect`
+/// on the same or a linked node (e.g. `LINK_DOWN` causes `LOS` on the neighbour).
+/// Types are named as [`alarm_type`] names them. Rules chain: A causes B and B causes
+/// C means A causes C.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, utoipa::ToSchema)]
+pub struct CausalRule {
+    pub cause: String,
+    pub effect: String,
+}
+
+/// The type of an alarm, as causal rules name it: the label `alertname` (Prometheus'
+/// convention), else the label `alarm_type` (the replay source sets it), else the
+/// title — every source gives one of these without configuration.
+pub fn alarm_type(alarm: &Alarm) -> &str {
+    ["alertname", "alarm_type"]
+        .iter()
+        .find_map(|name| alarm.labels.get(*name))
+        .map_or(alarm.title.as_str(), String::as_str)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, utoipa::ToSchema)]
 pub struct DutyPolicy {
     pub targets: ClockTargets,
@@ -90,6 +110,10 @@ pub struct DutyPolicy {
     pub flapping: FlappingRule,
     pub grouping: Vec<GroupingRule>,
     pub fingerprints: Vec<FingerprintRule>,
+    /// Cause → effect rules between alarm types. When there are any, alarms on related
+    /// nodes share an incident only if their types are related by them.
+    #[serde(default)]
+    pub causal: Vec<CausalRule>,
 }
 
 impl Default for DutyPolicy {
@@ -101,6 +125,7 @@ impl Default for DutyPolicy {
             flapping: FlappingRule::default(),
             grouping: Vec::new(),
             fingerprints: Vec::new(),
+            causal: Vec::new(),
         }
     }
 }

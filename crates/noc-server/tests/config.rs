@@ -225,7 +225,12 @@ fn the_duty_section_becomes_the_policy_with_defaults_for_what_it_leaves_out() {
     assert_eq!(example.write_back.silence_minutes, 120);
 
     let mut text = String::from("[duty]\ndetect_mins = 2\n\n");
-    for section in ["duty.escalation", "duty.grouping", "duty.fingerprint"] {
+    for section in [
+        "duty.escalation",
+        "duty.grouping",
+        "duty.fingerprint",
+        "duty.causal",
+    ] {
         text.push_str(&uncommented_example(section));
         text.push('\n');
     }
@@ -241,6 +246,13 @@ fn the_duty_section_becomes_the_policy_with_defaults_for_what_it_leaves_out() {
     assert_eq!(policy.escalation[0].notify, ["oncall-wecom"]);
     assert_eq!(policy.grouping[0].labels, ["service"]);
     assert_eq!(policy.fingerprints[0].source, "prod-am");
+    assert_eq!(
+        policy.causal,
+        [noc_model::CausalRule {
+            cause: "LINK_DOWN".into(),
+            effect: "LOS".into(),
+        }]
+    );
 }
 
 #[test]
@@ -269,6 +281,9 @@ fn a_wrong_duty_setting_names_its_line() {
         ),
         ("[[duty.grouping]]\nname = \"g\"\nlabels = []\nwindow_mins = 5\n", 3, "labels"),
         ("[[duty.fingerprint]]\nsource = \" \"\nlabels = [\"a\"]\n", 2, "source"),
+        ("[[duty.causal]]\ncause = \"\"\neffect = \"LOS\"\n", 2, "cause"),
+        ("[[duty.causal]]\ncause = \"LOS\"\neffect = \" LOS\"\n", 3, "itself"),
+        ("[[duty.causal]]\ncause = \"LINK_DOWN\"\n", 1, "effect"),
     ] {
         let err = HubConfig::parse(text).unwrap_err();
         assert!(

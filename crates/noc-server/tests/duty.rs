@@ -779,7 +779,8 @@ async fn the_policy_is_what_noc_toml_says() {
          [[duty.escalation]]\nlevel = 2\nafter_mins = 30\nmin_severity = \"critical\"\nnotify = [\"duty-manager\"]\n\
          [[duty.escalation]]\nlevel = 1\nafter_mins = 10\nmin_severity = \"major\"\nnotify = [\"oncall-wecom\", \"noc-dingtalk\"]\n\
          [[duty.grouping]]\nname = \"same service\"\nlabels = [\"service\"]\nwindow_mins = 10\n\
-         [[duty.fingerprint]]\nsource = \"prod-am\"\nlabels = [\"alertname\", \"instance\"]\n",
+         [[duty.fingerprint]]\nsource = \"prod-am\"\nlabels = [\"alertname\", \"instance\"]\n\
+         [[duty.causal]]\ncause = \"LINK_DOWN\"\neffect = \"LOS\"\n",
     )
     .unwrap();
     let mut options = HubOptions::loopback(dir.path().join("data"));
@@ -807,6 +808,7 @@ async fn the_policy_is_what_noc_toml_says() {
             "flapping": {"changes": 4, "window_ms": 300_000},
             "grouping": [{"name": "same service", "labels": ["service"], "window_ms": 600_000}],
             "fingerprints": [{"source": "prod-am", "labels": ["alertname", "instance"]}],
+            "causal": [{"cause": "LINK_DOWN", "effect": "LOS"}],
         })
     );
     running.shutdown().await;

@@ -109,11 +109,18 @@ export type GroupingRule = { name: string, labels: Array<string>, window_ms: num
 
 export type FingerprintRule = { source: string, labels: Array<string>, };
 
+export type CausalRule = { cause: string, effect: string, };
+
 export type DutyPolicy = { targets: ClockTargets, 
 /**
  * An open incident needs an operator update (comment or milestone) at least this often.
  */
-update_every_ms: number, escalation: Array<EscalationStep>, flapping: FlappingRule, grouping: Array<GroupingRule>, fingerprints: Array<FingerprintRule>, };
+update_every_ms: number, escalation: Array<EscalationStep>, flapping: FlappingRule, grouping: Array<GroupingRule>, fingerprints: Array<FingerprintRule>, 
+/**
+ * Cause → effect rules between alarm types. When there are any, alarms on related
+ * nodes share an incident only if their types are related by them.
+ */
+causal: Array<CausalRule>, };
 
 export type ClockState = "running" | "amber" | "missed" | "met";
 

@@ -7,6 +7,9 @@
 //! cargo run --release -p noc-bench --bin replay_eval -- \
 //!     ../shared/datasets/huawei-pcic2021/24V_439N_Microwave --window-mins 1,5,10 --k-hops 2
 //! ```
+//!
+//! With `--causal-rules` the engine also runs with the data set's causal graph as the
+//! team's causal rules (`DutyPolicy.causal`), type N named as the replay source names it.
 
 mod grouping;
 mod metrics;
@@ -18,7 +21,8 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use clap::Parser;
 use noc_engine::EngineConfig;
-use noc_sources::replay::{read_pairs, timeline, ReplayLog};
+use noc_model::{CausalRule, DutyPolicy};
+use noc_sources::replay::{alarm_type_name, read_pairs, timeline, Cue, ReplayLog};
 
 use metrics::Scores;
 use truth::Truth;
@@ -46,12 +50,16 @@ struct Args {
     /// The naive baseline's per-device window.
     #[arg(long, default_value_t = 60)]
     baseline_secs: u32,
+    /// Also run the engine with causal_edges.csv as its causal rules (cause → effect
+    /// between alarm types), as a team's expert rules would be given in `[[duty.causal]]`.
+    #[arg(long)]
+    causal_rules: bool,
 }
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let (log, truth, causal) = load(&args)?;
-    describe_data(&args, &log, &truth, causal);
+    describe_data(&args, &log, &truth, causal.len());
     print_header();
 
     let started = Instant::now();
@@ -82,36 +90,82 @@ fn main() -> anyhow::Result<()> {
 
     let cues = timeline(&log, 0, args.transient_secs as i64 * 1000);
     for &mins in &args.window_mins {
-        let config = EngineConfig {
-            correlation_window_ms: i64::from(mins) * 60_000,
-            resolve_hold_ms: i64::from(args.resolve_hold_secs) * 1000,
-            ..EngineConfig::default()
-        };
-        let run = grouping::run_engine(&log, &cues, config);
-        let scores = metrics::score(&log, &run.grouping, &truth);
         let label = format!("engine: window {mins} min");
-        let rate = run.signals as f64 / run.wall.as_secs_f64();
-        print_row(
+        run_engine_row(
+            &args,
+            &log,
+            &cues,
+            &truth,
+            mins,
+            DutyPolicy::default(),
             &label,
-            &scores,
-            Some(run.alarms_raised),
-            run.wall,
-            Some(rate),
         );
-        let (devices, types) = metrics::largest_group(&log, &run.grouping);
-        println!("  (largest incident: {devices} devices, {types} alarm types)");
-        if scores.unplaced > 0 {
-            println!("  ({} rows were placed in no incident)", scores.unplaced);
+    }
+    if args.causal_rules {
+        let policy = DutyPolicy {
+            causal: expert_rules(&causal),
+            ..DutyPolicy::default()
+        };
+        for &mins in &args.window_mins {
+            let label = format!("engine + expert causal rules: window {mins} min");
+            run_engine_row(&args, &log, &cues, &truth, mins, policy.clone(), &label);
         }
-        eprintln!(
-            "{label}: {} signals in, {} events out",
-            run.signals, run.events
-        );
     }
     Ok(())
 }
 
-fn load(args: &Args) -> anyhow::Result<(ReplayLog, Truth, usize)> {
+/// One engine run on the whole log, printed as a row of the table.
+fn run_engine_row(
+    args: &Args,
+    log: &ReplayLog,
+    cues: &[Cue],
+    truth: &Truth,
+    mins: u32,
+    policy: DutyPolicy,
+    label: &str,
+) {
+    let config = EngineConfig {
+        correlation_window_ms: i64::from(mins) * 60_000,
+        resolve_hold_ms: i64::from(args.resolve_hold_secs) * 1000,
+        policy,
+    };
+    let run = grouping::run_engine(log, cues, config);
+    let scores = metrics::score(log, &run.grouping, truth);
+    let rate = run.signals as f64 / run.wall.as_secs_f64();
+    print_row(
+        label,
+        &scores,
+        Some(run.alarms_raised),
+        run.wall,
+        Some(rate),
+    );
+    let (devices, types) = metrics::largest_group(log, &run.grouping);
+    println!("  (largest incident: {devices} devices, {types} alarm types)");
+    if scores.unplaced > 0 {
+        println!("  ({} rows were placed in no incident)", scores.unplaced);
+    }
+    eprintln!(
+        "{label}: {} signals in, {} events out",
+        run.signals, run.events
+    );
+}
+
+/// The data set's causal graph as a team's rules, each type named as the replay
+/// source's alarms name it, so the engine matches them to the replayed alarms.
+fn expert_rules(edges: &[(u32, u32)]) -> Vec<CausalRule> {
+    edges
+        .iter()
+        .map(|&(cause, effect)| CausalRule {
+            cause: alarm_type_name(cause),
+            effect: alarm_type_name(effect),
+        })
+        .collect()
+}
+
+/// Cause → effect pairs of alarm type numbers, as `causal_edges.csv` lists them.
+type CausalEdges = Vec<(u32, u32)>;
+
+fn load(args: &Args) -> anyhow::Result<(ReplayLog, Truth, CausalEdges)> {
     let dir = &args.dataset;
     let topology = dir.join("topology_edges.csv");
     let topology = topology.exists().then_some(topology);
@@ -122,7 +176,7 @@ fn load(args: &Args) -> anyhow::Result<(ReplayLog, Truth, usize)> {
         ["cause_alarm_id", "effect_alarm_id"],
     )?;
     let truth = Truth::new(&log, &causal, args.k_hops);
-    Ok((log, truth, causal.len()))
+    Ok((log, truth, causal))
 }
 
 fn describe_data(args: &Args, log: &ReplayLog, truth: &Truth, causal_edges: usize) {

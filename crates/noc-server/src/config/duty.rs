@@ -1,13 +1,13 @@
 //! `[duty]`: the team's duty rules (1-5-10 targets, update deadline, escalation,
-//! flapping, grouping, fingerprints) and how an acknowledgement is written back,
+//! flapping, grouping, fingerprints, causal rules) and how an acknowledgement is written back,
 //! in minutes as people plan them, checked with the line of the offending key.
 
 use std::collections::BTreeSet;
 
 use noc_api::WriteBackSettings;
 use noc_model::{
-    ClockTargets, DutyPolicy, EscalationStep, FingerprintRule, FlappingRule, GroupingRule, Millis,
-    Severity,
+    CausalRule, ClockTargets, DutyPolicy, EscalationStep, FingerprintRule, FlappingRule,
+    GroupingRule, Millis, Severity,
 };
 use serde::Deserialize;
 use toml::Spanned;
@@ -40,6 +40,8 @@ pub struct DutySection {
     pub grouping: Vec<GroupingSection>,
     #[serde(default)]
     pub fingerprint: Vec<FingerprintSection>,
+    #[serde(default)]
+    pub causal: Vec<CausalSection>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -72,6 +74,14 @@ pub struct GroupingSection {
 pub struct FingerprintSection {
     pub source: Spanned<String>,
     pub labels: Spanned<Vec<String>>,
+}
+
+/// `cause` brings `effect` (alarm types: `alertname`, else `alarm_type`, else the title).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CausalSection {
+    pub cause: Spanned<String>,
+    pub effect: Spanned<String>,
 }
 
 impl DutySection {
@@ -129,6 +139,11 @@ impl DutySection {
                 .fingerprint
                 .iter()
                 .map(FingerprintSection::rule)
+                .collect::<Result<_, _>>()?,
+            causal: self
+                .causal
+                .iter()
+                .map(CausalSection::rule)
                 .collect::<Result<_, _>>()?,
         })
     }
@@ -237,6 +252,30 @@ impl FingerprintSection {
             labels: label_names("duty.fingerprint.labels", &self.labels)?,
         })
     }
+}
+
+impl CausalSection {
+    /// A rule from a type to itself says nothing (an alarm always relates to its own
+    /// type), so it is taken for a typo.
+    fn rule(&self) -> Result<CausalRule, Refusal> {
+        let cause = alarm_type_name("duty.causal.cause", &self.cause)?;
+        let effect = alarm_type_name("duty.causal.effect", &self.effect)?;
+        if cause == effect {
+            return Err((
+                self.effect.span().start,
+                format!("duty.causal: {cause} causing itself is not a rule; name two different alarm types"),
+            ));
+        }
+        Ok(CausalRule { cause, effect })
+    }
+}
+
+fn alarm_type_name(key: &str, value: &Spanned<String>) -> Result<String, Refusal> {
+    let name = value.get_ref().trim();
+    if name.is_empty() {
+        return Err((value.span().start, format!("{key} must name an alarm type")));
+    }
+    Ok(name.to_string())
 }
 
 fn minutes(key: &str, value: &Minutes, default: Millis) -> Result<Millis, Refusal> {

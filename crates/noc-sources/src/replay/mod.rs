@@ -20,7 +20,7 @@ use tokio_util::sync::CancellationToken;
 pub use log::{
     device_node, read_pairs, AlarmRow, ReplayError, ReplayLog, ALARM_COLUMNS, LINK_COLUMNS,
 };
-pub use player::{alarm_signal, timeline, Cue, Player};
+pub use player::{alarm_signal, alarm_type_name, timeline, Cue, Player};
 
 /// How fast log time passes on the clock.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -53,12 +53,18 @@ pub fn timeline(log: &ReplayLog, start_offset_ms: Millis, transient_ms: Millis) 
     cues
 }
 
+/// The name of a data set's alarm type as the replay's alarms carry it (label
+/// `alarm_type`, the type causal rules name): the type's number.
+pub fn alarm_type_name(alarm_type: u32) -> String {
+    alarm_type.to_string()
+}
+
 /// The alarm signal of a cue. The data sets carry no severity: every alarm is
 /// `major`, the level at which a NOC looks at it without waking anyone.
 pub fn alarm_signal(log: &ReplayLog, source: &str, cue: Cue, at: Millis) -> AlarmSignal {
     let row = log.rows[cue.row];
     let mut labels = Labels::new();
-    labels.insert("alarm_type".into(), row.alarm_type.to_string());
+    labels.insert("alarm_type".into(), alarm_type_name(row.alarm_type));
     labels.insert("device".into(), row.device.to_string());
     AlarmSignal {
         source: source.to_string(),
