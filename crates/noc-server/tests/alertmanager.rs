@@ -8,13 +8,17 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+use noc_api::Console;
 use noc_model::{AlarmStatus, Clock, HealthStatus, Snapshot};
-use noc_server::{start, HubOptions, RunningHub};
+use noc_server::RunningHub;
 use noc_sources::alertmanager::time;
 use noc_sources::SystemClock;
 
 mod common;
-use common::{free_port, source_status, wait_for, Daemon};
+use common::{
+    acknowledge_with_write_back, as_operator, free_port, source_status, start_hub, wait_for,
+    wait_on_timeline, Daemon,
+};
 
 const BINARY: &str = "/usr/bin/prometheus-alertmanager";
 const SOURCE: &str = "lab-am";
@@ -73,53 +77,20 @@ async fn alerts_from_a_real_alertmanager_reach_the_console() {
     let log = temp.path().join("alertmanager.log");
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(5))
-        .build()
-        .unwrap();
+    let http = client();
 
     let mut am = start_alertmanager(port, &storage, &log);
     wait_ready(&http, &base, &mut am, &log).await;
 
-    let config = temp.path().join("noc.toml");
-    std::fs::write(
-        &config,
-        format!("[[alertmanager]]\nname = \"{SOURCE}\"\nurl = \"{base}\"\ninterval_secs = 1\ntimeout_secs = 1\n"),
+    let hub = start_hub(
+        temp.path(),
+        &format!("[[alertmanager]]\nname = \"{SOURCE}\"\nurl = \"{base}\"\ninterval_secs = 1\ntimeout_secs = 1\n"),
     )
-    .unwrap();
-    let mut options = HubOptions::loopback(temp.path().join("data"));
-    options.demo = None;
-    options.config = Some(config);
-    let hub = start(options).await.expect("hub starts");
+    .await;
     let console = hub.console.clone();
 
-    let alert = serde_json::json!([{
-        "labels": {"alertname": "NodeDown", "instance": "core-sw1:9100", "severity": "critical"},
-        "annotations": {"summary": "Node down"},
-        "endsAt": rfc3339_in(Duration::from_secs(3600)),
-    }]);
-    let posted = http
-        .post(format!("{base}/api/v2/alerts"))
-        .json(&alert)
-        .send()
-        .await
-        .expect("POST /api/v2/alerts");
-    assert!(
-        posted.status().is_success(),
-        "POST answered {}",
-        posted.status()
-    );
-
-    wait_for("the alarm on the console", Duration::from_secs(30), || {
-        let console = console.clone();
-        async move {
-            let snapshot = console.snapshot().await;
-            (node_down_is_active(&snapshot)
-                && source_status(&snapshot, SOURCE) == Some(HealthStatus::Ok))
-            .then_some(())
-        }
-    })
-    .await;
+    post_node_down(&http, &base).await;
+    wait_for_node_down(&console).await;
 
     // Alertmanager goes away: the source says so, and the alarm stays.
     am.kill();
@@ -173,15 +144,6 @@ async fn start_member(http: &reqwest::Client, dir: &Path, name: &str) -> Member 
     Member { base, daemon }
 }
 
-async fn start_hub(dir: &Path, source_toml: &str) -> RunningHub {
-    let config = dir.join("noc.toml");
-    std::fs::write(&config, source_toml).unwrap();
-    let mut options = HubOptions::loopback(dir.join("data"));
-    options.demo = None;
-    options.config = Some(config);
-    start(options).await.expect("hub starts")
-}
-
 async fn post_node_down(http: &reqwest::Client, base: &str) {
     let alert = serde_json::json!([{
         "labels": {"alertname": "NodeDown", "instance": "core-sw1:9100", "severity": "critical"},
@@ -199,6 +161,21 @@ async fn post_node_down(http: &reqwest::Client, base: &str) {
         "POST answered {}",
         posted.status()
     );
+}
+
+/// Waits for NodeDown on the console with the source reporting ok.
+async fn wait_for_node_down(console: &Console) {
+    wait_for(
+        "the alarm on the console",
+        Duration::from_secs(30),
+        || async {
+            let snapshot = console.snapshot().await;
+            (node_down_is_active(&snapshot)
+                && source_status(&snapshot, SOURCE) == Some(HealthStatus::Ok))
+            .then_some(())
+        },
+    )
+    .await;
 }
 
 fn client() -> reqwest::Client {
@@ -227,16 +204,7 @@ async fn two_alertmanagers_as_one_source_show_an_alert_once_and_a_lost_member_as
     post_node_down(&http, &first.base).await;
     post_node_down(&http, &second.base).await;
 
-    wait_for("the alarm on the console", Duration::from_secs(30), || {
-        let console = console.clone();
-        async move {
-            let snapshot = console.snapshot().await;
-            (node_down_is_active(&snapshot)
-                && source_status(&snapshot, SOURCE) == Some(HealthStatus::Ok))
-            .then_some(())
-        }
-    })
-    .await;
+    wait_for_node_down(&console).await;
     // Several polls of both members later, still one alarm.
     tokio::time::sleep(Duration::from_secs(3)).await;
     let snapshot = console.snapshot().await;
@@ -279,9 +247,7 @@ async fn two_alertmanagers_as_one_source_show_an_alert_once_and_a_lost_member_as
 
 /// A request to the hub's API as the operator `alice`.
 fn as_alice(request: reqwest::RequestBuilder, hub: &RunningHub) -> reqwest::RequestBuilder {
-    request
-        .bearer_auth(&hub.token)
-        .header("X-Noc-Operator", "alice")
+    as_operator(request, hub, "alice")
 }
 
 async fn alertmanager_silence(http: &reqwest::Client, base: &str, id: &str) -> serde_json::Value {
@@ -476,33 +442,18 @@ async fn acknowledging_with_write_back_silences_the_alarm_in_alertmanager() {
     )
     .await;
 
-    let answer = as_alice(
-        http.post(format!("{}api/incidents/{incident}/acknowledge", hub.url)),
-        &hub,
-    )
-    .json(&serde_json::json!({"write_back": true}))
-    .send()
-    .await
-    .unwrap();
+    let answer = acknowledge_with_write_back(&http, &hub, incident, "alice").await;
     assert_eq!(answer.status(), reqwest::StatusCode::OK);
     let acknowledged: serde_json::Value = answer.json().await.unwrap();
     assert_eq!(acknowledged["acknowledged"]["by"], "alice");
 
     // The silence lands on the incident's timeline once Alertmanager confirmed it.
-    let logged = wait_for(
+    let logged = wait_on_timeline(
         "silence_created on the incident's timeline",
         Duration::from_secs(30),
-        || {
-            let console = console.clone();
-            async move {
-                console
-                    .timeline(incident)
-                    .await
-                    .unwrap()
-                    .into_iter()
-                    .find(|e| e.body.kind() == "silence_created")
-            }
-        },
+        &console,
+        incident,
+        |e| e.body.kind() == "silence_created",
     )
     .await;
     assert_eq!(logged.actor, "alice");

@@ -11,16 +11,14 @@ use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use noc_api::{Console, HubSettings};
 use noc_model::{AlarmSignal, Clock, IncidentId, ManualClock, Severity, Signal, Snapshot};
-use noc_server::{router, AppState, HubOptions};
+use noc_server::{router, AppState};
 use noc_store::Store;
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 use tower::ServiceExt;
 
-// Only the waiting and port helpers are needed here.
-#[allow(dead_code)]
 mod common;
-use common::{free_port, wait_for};
+use common::{acknowledge_with_write_back, free_port, start_hub, wait_for, wait_on_timeline};
 
 const TOKEN: &str = "0123456789abcdef0123456789abcdef";
 const NOW: i64 = 1_700_000_000_000;
@@ -319,19 +317,14 @@ async fn acknowledge_answers_at_once_with_or_without_write_back() {
 async fn a_write_back_that_fails_is_on_the_timeline_and_the_acknowledgement_stands() {
     let dir = tempfile::tempdir().unwrap();
     // An Alertmanager source nobody answers at.
-    let config = dir.path().join("noc.toml");
-    std::fs::write(
-        &config,
-        format!(
+    let hub = start_hub(
+        dir.path(),
+        &format!(
             "[[alertmanager]]\nname = \"dead-am\"\nurl = \"http://127.0.0.1:{}\"\ninterval_secs = 60\ntimeout_secs = 1\n",
             free_port()
         ),
     )
-    .unwrap();
-    let mut options = HubOptions::loopback(dir.path().join("data"));
-    options.demo = None;
-    options.config = Some(config);
-    let hub = noc_server::start(options).await.expect("hub starts");
+    .await;
     let mut signal = alarm("NodeDown", Some("core-sw1"));
     if let Signal::Alarm(a) = &mut signal {
         a.source = "dead-am".into();
@@ -347,29 +340,14 @@ async fn a_write_back_that_fails_is_on_the_timeline_and_the_acknowledgement_stan
     let incident = snapshot.incidents[0].id;
 
     let http = reqwest::Client::new();
-    let answer = http
-        .post(format!("{}api/incidents/{incident}/acknowledge", hub.url))
-        .bearer_auth(&hub.token)
-        .header("X-Noc-Operator", "bob")
-        .json(&json!({"write_back": true}))
-        .send()
-        .await
-        .unwrap();
+    let answer = acknowledge_with_write_back(&http, &hub, incident, "bob").await;
     assert_eq!(answer.status(), reqwest::StatusCode::OK);
-    let failed = wait_for(
+    let failed = wait_on_timeline(
         "the failed write-back on the timeline",
         Duration::from_secs(15),
-        || {
-            let console = hub.console.clone();
-            async move {
-                console
-                    .timeline(incident)
-                    .await
-                    .unwrap()
-                    .into_iter()
-                    .find(|e| e.body.kind() == "write_back_failed")
-            }
-        },
+        &hub.console,
+        incident,
+        |e| e.body.kind() == "write_back_failed",
     )
     .await;
     assert_eq!(failed.actor, "bob");
@@ -771,9 +749,8 @@ async fn maintenance_windows_are_planned_by_the_operator_listed_and_cancelled() 
 #[tokio::test]
 async fn the_policy_is_what_noc_toml_says() {
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("noc.toml");
-    std::fs::write(
-        &config,
+    let running = start_hub(
+        dir.path(),
         "[duty]\ndetect_mins = 2\nidentify_mins = 6\nrecover_mins = 15\nupdate_every_mins = 20\n\
          [duty.flapping]\nchanges = 4\nwindow_mins = 5\n\
          [[duty.escalation]]\nlevel = 2\nafter_mins = 30\nmin_severity = \"critical\"\nnotify = [\"duty-manager\"]\n\
@@ -782,11 +759,7 @@ async fn the_policy_is_what_noc_toml_says() {
          [[duty.fingerprint]]\nsource = \"prod-am\"\nlabels = [\"alertname\", \"instance\"]\n\
          [[duty.causal]]\ncause = \"LINK_DOWN\"\neffect = \"LOS\"\n",
     )
-    .unwrap();
-    let mut options = HubOptions::loopback(dir.path().join("data"));
-    options.demo = None;
-    options.config = Some(config);
-    let running = noc_server::start(options).await.expect("hub starts");
+    .await;
     let policy: Value = reqwest::Client::new()
         .get(format!("{}api/policy", running.url))
         .bearer_auth(&running.token)

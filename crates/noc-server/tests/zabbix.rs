@@ -10,14 +10,14 @@ use std::time::Duration;
 use noc_model::{
     Alarm, AlarmId, AlarmSignal, AlarmStatus, EventBody, HealthStatus, Severity, Signal, Snapshot,
 };
-use noc_server::{start, HubOptions};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-// Zabbix runs from start.sh, so this binary needs no `Daemon`.
-#[allow(dead_code)]
 mod common;
-use common::{free_port, source_status, wait_for};
+use common::{
+    acknowledge_with_write_back, as_operator, free_port, source_status, start_hub, wait_for,
+    wait_on_timeline,
+};
 
 const SOURCE: &str = "lab-zabbix";
 const HOST: &str = "core-sw1";
@@ -191,15 +191,10 @@ async fn send_value(port: u16, value: &str) -> std::io::Result<()> {
 async fn hub_with_zabbix(dir: &Path, api: &str) -> noc_server::RunningHub {
     // The only process-wide setting this test binary makes, before a hub reads it.
     std::env::set_var(PASSWORD_ENV, ADMIN_PASSWORD);
-    let config = dir.join("noc.toml");
     let toml = format!(
         "[[zabbix]]\nname = \"{SOURCE}\"\nurl = \"{api}\"\nuser = \"Admin\"\nsecret_env = \"{PASSWORD_ENV}\"\ninterval_secs = 1\ntimeout_secs = 5\n"
     );
-    std::fs::write(&config, toml).unwrap();
-    let mut options = HubOptions::loopback(dir.join("data"));
-    options.demo = None;
-    options.config = Some(config);
-    start(options).await.expect("hub starts")
+    start_hub(dir, &toml).await
 }
 
 async fn acknowledge_at_source(
@@ -208,13 +203,8 @@ async fn acknowledge_at_source(
     alarm: AlarmId,
     message: &str,
 ) -> (u16, String) {
-    let answer = http
-        .post(format!(
-            "{}api/alarms/{alarm}/acknowledge-at-source",
-            hub.url
-        ))
-        .bearer_auth(&hub.token)
-        .header("X-Noc-Operator", "alice")
+    let url = format!("{}api/alarms/{alarm}/acknowledge-at-source", hub.url);
+    let answer = as_operator(http.post(url), hub, "alice")
         .json(&json!({ "message": message }))
         .send()
         .await
@@ -314,30 +304,15 @@ async fn problems_of_a_real_zabbix_reach_the_console_and_are_acknowledged_there(
     // Acknowledging the incident with write-back acknowledges the problem in Zabbix too,
     // in the acknowledging operator's name, after the console's answer.
     let incident = alarm.incident.expect("the alarm opened an incident");
-    let answer = http
-        .post(format!("{}api/incidents/{incident}/acknowledge", hub.url))
-        .bearer_auth(&hub.token)
-        .header("X-Noc-Operator", "bob")
-        .json(&json!({ "write_back": true }))
-        .send()
-        .await
-        .unwrap();
+    let answer = acknowledge_with_write_back(&http, &hub, incident, "bob").await;
     assert_eq!(answer.status(), 200);
     let signed = format!("[bob] acknowledged in the NOC console, incident {incident}");
-    let written = wait_for(
+    let written = wait_on_timeline(
         "the write-back on the incident's timeline",
         Duration::from_secs(30),
-        || {
-            let console = console.clone();
-            async move {
-                console
-                    .timeline(incident)
-                    .await
-                    .unwrap()
-                    .into_iter()
-                    .find(|e| e.actor == "bob" && e.body.kind() != "incident_acknowledged")
-            }
-        },
+        &console,
+        incident,
+        |e| e.actor == "bob" && e.body.kind() != "incident_acknowledged",
     )
     .await;
     assert!(

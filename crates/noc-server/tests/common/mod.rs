@@ -1,12 +1,17 @@
 //! Shared by the tests that run real monitoring systems next to the hub.
 
+// Each test binary compiles this module and uses only part of it.
+#![allow(dead_code)]
+
 use std::future::Future;
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use noc_model::{HealthStatus, Snapshot};
+use noc_api::Console;
+use noc_model::{Event, HealthStatus, IncidentId, Snapshot};
+use noc_server::{start, HubOptions, RunningHub};
 
 /// A monitoring system's process, killed however the test ends.
 pub struct Daemon {
@@ -73,4 +78,59 @@ pub fn source_status(snapshot: &Snapshot, source: &str) -> Option<HealthStatus> 
         .iter()
         .find(|s| s.source == source)
         .map(|s| s.status)
+}
+
+/// A hub on loopback with `noc_toml` as its configuration and no demo data.
+pub async fn start_hub(dir: &Path, noc_toml: &str) -> RunningHub {
+    let config = dir.join("noc.toml");
+    std::fs::write(&config, noc_toml).unwrap();
+    let mut options = HubOptions::loopback(dir.join("data"));
+    options.demo = None;
+    options.config = Some(config);
+    start(options).await.expect("hub starts")
+}
+
+/// A request to the hub's API in `operator`'s name.
+pub fn as_operator(
+    request: reqwest::RequestBuilder,
+    hub: &RunningHub,
+    operator: &str,
+) -> reqwest::RequestBuilder {
+    request
+        .bearer_auth(&hub.token)
+        .header("X-Noc-Operator", operator)
+}
+
+/// The first event on `incident`'s timeline that `wanted` picks, once it is there.
+pub async fn wait_on_timeline(
+    what: &str,
+    limit: Duration,
+    console: &Console,
+    incident: IncidentId,
+    wanted: impl Fn(&Event) -> bool,
+) -> Event {
+    wait_for(what, limit, || async {
+        console
+            .timeline(incident)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|e| wanted(e))
+    })
+    .await
+}
+
+/// Acknowledges `incident` through the hub's API in `operator`'s name, with write-back.
+pub async fn acknowledge_with_write_back(
+    http: &reqwest::Client,
+    hub: &RunningHub,
+    incident: IncidentId,
+    operator: &str,
+) -> reqwest::Response {
+    let url = format!("{}api/incidents/{incident}/acknowledge", hub.url);
+    as_operator(http.post(url), hub, operator)
+        .json(&serde_json::json!({"write_back": true}))
+        .send()
+        .await
+        .unwrap()
 }
