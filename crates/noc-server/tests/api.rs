@@ -7,14 +7,16 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use futures_util::StreamExt;
-use http_body_util::BodyExt;
 use noc_api::{Console, HubSettings};
-use noc_model::{AlarmSignal, Clock, ManualClock, Severity, Signal, Snapshot};
+use noc_model::{AlarmSignal, Clock, ManualClock, Severity, Signal};
 use noc_server::{router, AppState, HubOptions};
 use noc_store::Store;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 use tower::ServiceExt;
+
+mod common;
+use common::{answer, open_console, until};
 
 const TOKEN: &str = "0123456789abcdef0123456789abcdef";
 
@@ -26,15 +28,8 @@ struct Hub {
 
 async fn hub() -> Hub {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("noc.db")).await.unwrap();
     let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(1_700_000_000_000));
-    let console = Console::start(
-        store,
-        clock.clone(),
-        HubSettings::default(),
-        CancellationToken::new(),
-    )
-    .await;
+    let console = open_console(dir.path(), clock.clone()).await;
     let app = router(AppState::new(console.clone(), TOKEN.into(), clock));
     Hub {
         app,
@@ -57,18 +52,6 @@ fn alarm(key: &str, firing: bool) -> Signal {
     })
 }
 
-/// Waits until the live state satisfies `done` (the ingest loop is asynchronous).
-async fn until(console: &Console, done: impl Fn(&Snapshot) -> bool) -> Snapshot {
-    for _ in 0..500 {
-        let snapshot = console.snapshot().await;
-        if done(&snapshot) {
-            return snapshot;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("the hub never reached the expected state");
-}
-
 async fn call(
     app: &axum::Router,
     method: &str,
@@ -89,12 +72,7 @@ async fn call(
         None => req.body(Body::empty()),
     }
     .unwrap();
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    let json = serde_json::from_slice(&bytes)
-        .unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()));
-    (status, json)
+    answer(app, req).await
 }
 
 #[tokio::test]

@@ -8,17 +8,16 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt;
-use noc_api::{Console, HubSettings};
+use noc_api::Console;
 use noc_model::{AlarmSignal, Clock, IncidentId, ManualClock, Severity, Signal, Snapshot};
 use noc_server::{router, AppState};
-use noc_store::Store;
 use serde_json::{json, Value};
-use tokio_util::sync::CancellationToken;
-use tower::ServiceExt;
 
 mod common;
-use common::{acknowledge_with_write_back, free_port, start_hub, wait_for, wait_on_timeline};
+use common::{
+    acknowledge_with_write_back, answer, free_port, open_console, start_hub, wait_for,
+    wait_on_timeline,
+};
 
 const TOKEN: &str = "0123456789abcdef0123456789abcdef";
 const NOW: i64 = 1_700_000_000_000;
@@ -34,15 +33,8 @@ struct Hub {
 
 async fn hub() -> Hub {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("noc.db")).await.unwrap();
     let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(NOW));
-    let console = Console::start(
-        store,
-        clock.clone(),
-        HubSettings::default(),
-        CancellationToken::new(),
-    )
-    .await;
+    let console = open_console(dir.path(), clock.clone()).await;
     let app = router(AppState::new(console.clone(), TOKEN.into(), clock));
     Hub {
         app,
@@ -118,12 +110,7 @@ async fn call(
         None => req.body(Body::empty()),
     }
     .unwrap();
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    let json = serde_json::from_slice(&bytes)
-        .unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()));
-    (status, json)
+    answer(app, req).await
 }
 
 async fn post(app: &axum::Router, uri: &str, body: Value) -> (StatusCode, Value) {

@@ -16,6 +16,9 @@ use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 use tower::ServiceExt;
 
+mod common;
+use common::open_console;
+
 const TOKEN: &str = "0123456789abcdef0123456789abcdef";
 const NOW: i64 = 1_700_000_000_000;
 
@@ -157,15 +160,8 @@ async fn probes_are_listed_with_uptime_and_their_history_is_served() {
 #[tokio::test]
 async fn probe_endpoints_without_a_history_say_so() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("noc.db")).await.unwrap();
     let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(NOW));
-    let console = Console::start(
-        store,
-        clock.clone(),
-        HubSettings::default(),
-        CancellationToken::new(),
-    )
-    .await;
+    let console = open_console(dir.path(), clock.clone()).await;
     let app = router(AppState::new(console, TOKEN.into(), clock));
     let (status, err) = get(&app, "/api/probes").await;
     assert_eq!(

@@ -9,16 +9,17 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
-use noc_api::{Console, HubSettings, SecretStore};
+use noc_api::{Console, SecretStore};
 use noc_model::{
     Clock, HealthStatus, ManualClock, SecretRef, Snapshot, SourceDefinition, SourceSettings,
 };
 use noc_server::{router, AppState};
 use noc_sources::Secret;
-use noc_store::Store;
 use serde_json::{json, Value};
-use tokio_util::sync::CancellationToken;
 use tower::ServiceExt;
+
+mod common;
+use common::open_console;
 
 const TOKEN: &str = "0123456789abcdef0123456789abcdef";
 const SECRET: &str = "s3cr3t-typed-in";
@@ -62,15 +63,8 @@ struct Hub {
 
 async fn hub(file: Vec<SourceDefinition>, secrets: Arc<dyn SecretStore>) -> Hub {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("noc.db")).await.unwrap();
     let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(1_700_000_000_000));
-    let console = Console::start(
-        store,
-        clock.clone(),
-        HubSettings::default(),
-        CancellationToken::new(),
-    )
-    .await;
+    let console = open_console(dir.path(), clock.clone()).await;
     console.start_sources(file, secrets).await;
     let app = router(AppState::new(console.clone(), TOKEN.into(), clock));
     Hub {

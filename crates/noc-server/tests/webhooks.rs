@@ -5,15 +5,14 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt;
-use noc_api::{Console, HubSettings};
+use noc_api::Console;
 use noc_model::{AlarmStatus, Clock, HealthStatus, ManualClock, Severity, Snapshot};
 use noc_server::{router, AppState, HubOptions, WebhookEndpoint};
 use noc_sources::webhook::WebhookFormat;
-use noc_store::Store;
 use serde_json::{json, Value};
-use tokio_util::sync::CancellationToken;
-use tower::ServiceExt;
+
+mod common;
+use common::{answer, open_console, until};
 
 const TOKEN: &str = "console-token-not-for-hooks";
 const SECRET: &str = "s3cret/with+odd=chars";
@@ -27,16 +26,9 @@ struct Hub {
 
 async fn hub() -> Hub {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("noc.db")).await.unwrap();
     let manual = Arc::new(ManualClock::new(1_700_000_000_000));
     let clock: Arc<dyn Clock> = manual.clone();
-    let console = Console::start(
-        store,
-        clock.clone(),
-        HubSettings::default(),
-        CancellationToken::new(),
-    )
-    .await;
+    let console = open_console(dir.path(), clock.clone()).await;
     let state = AppState::new(console.clone(), TOKEN.into(), clock).with_webhooks(vec![
         WebhookEndpoint::new("am", WebhookFormat::Alertmanager, SECRET),
         WebhookEndpoint::new("grafana", WebhookFormat::Grafana, SECRET),
@@ -63,23 +55,7 @@ async fn post(
     if let Some(secret) = secret {
         req = req.header("authorization", format!("Bearer {secret}"));
     }
-    let res = app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
-    let status = res.status();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    let json = serde_json::from_slice(&bytes)
-        .unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()));
-    (status, json)
-}
-
-async fn until(console: &Console, done: impl Fn(&Snapshot) -> bool) -> Snapshot {
-    for _ in 0..500 {
-        let snapshot = console.snapshot().await;
-        if done(&snapshot) {
-            return snapshot;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("the hub never reached the expected state");
+    answer(app, req.body(body).unwrap()).await
 }
 
 fn alertmanager(status: &str) -> Body {

@@ -7,11 +7,19 @@ use std::future::Future;
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
 use std::time::Duration;
 
-use noc_api::Console;
-use noc_model::{Event, HealthStatus, IncidentId, Snapshot};
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use noc_api::{Console, HubSettings};
+use noc_model::{Clock, Event, HealthStatus, IncidentId, Snapshot};
 use noc_server::{start, HubOptions, RunningHub};
+use noc_store::Store;
+use serde_json::Value;
+use tokio_util::sync::CancellationToken;
+use tower::ServiceExt;
 
 /// A monitoring system's process, killed however the test ends.
 pub struct Daemon {
@@ -133,4 +141,39 @@ pub async fn acknowledge_with_write_back(
         .send()
         .await
         .unwrap()
+}
+
+/// A console on a fresh store in `dir`, on `clock`, with default settings.
+pub async fn open_console(dir: &Path, clock: Arc<dyn Clock>) -> Console {
+    let store = Store::open(&dir.join("noc.db")).await.unwrap();
+    Console::start(
+        store,
+        clock,
+        HubSettings::default(),
+        CancellationToken::new(),
+    )
+    .await
+}
+
+/// Sends `request` through `app`: the status and the JSON body, or the body as
+/// a JSON string when it is not JSON.
+pub async fn answer(app: &axum::Router, request: Request<Body>) -> (StatusCode, Value) {
+    let res = app.clone().oneshot(request).await.unwrap();
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    let json = serde_json::from_slice(&bytes)
+        .unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()));
+    (status, json)
+}
+
+/// Waits until the live state satisfies `done` (the ingest loop is asynchronous).
+pub async fn until(console: &Console, done: impl Fn(&Snapshot) -> bool) -> Snapshot {
+    for _ in 0..500 {
+        let snapshot = console.snapshot().await;
+        if done(&snapshot) {
+            return snapshot;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("the hub never reached the expected state");
 }
