@@ -250,14 +250,30 @@ fn as_alice(request: reqwest::RequestBuilder, hub: &RunningHub) -> reqwest::Requ
     as_operator(request, hub, "alice")
 }
 
-async fn alertmanager_silence(http: &reqwest::Client, base: &str, id: &str) -> serde_json::Value {
-    http.get(format!("{base}/api/v2/silence/{id}"))
+async fn post_as_alice(
+    http: &reqwest::Client,
+    hub: &RunningHub,
+    url: &str,
+    request: &serde_json::Value,
+) -> reqwest::Response {
+    as_alice(http.post(url), hub)
+        .json(request)
         .send()
         .await
         .unwrap()
-        .json()
-        .await
-        .unwrap()
+}
+
+async fn delete_as_alice(http: &reqwest::Client, hub: &RunningHub, url: &str) -> reqwest::Response {
+    as_alice(http.delete(url), hub).send().await.unwrap()
+}
+
+async fn alertmanager_silence(http: &reqwest::Client, base: &str, id: &str) -> serde_json::Value {
+    json_of(http.get(format!("{base}/api/v2/silence/{id}"))).await
+}
+
+/// The JSON body of the answer to `request`.
+async fn json_of<T: serde::de::DeserializeOwned>(request: reqwest::RequestBuilder) -> T {
+    request.send().await.unwrap().json().await.unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -280,25 +296,15 @@ async fn silences_created_and_expired_through_the_hub_are_real_and_logged() {
         "duration_minutes": 90,
         "comment": "core-sw1 line card swap, change 4711",
     });
-    let answer = as_alice(http.post(&silences), &hub)
-        .json(&request)
-        .send()
-        .await
-        .unwrap();
+    let answer = post_as_alice(&http, &hub, &silences, &request).await;
     assert_eq!(answer.status(), reqwest::StatusCode::CREATED);
     let created: serde_json::Value = answer.json().await.unwrap();
     let id = created["id"].as_str().expect("silence id").to_string();
     assert_eq!(created["state"], "active");
 
     // Alertmanager's own list has it, by alice and with the comment.
-    let listed: Vec<serde_json::Value> = http
-        .get(format!("{}/api/v2/silences", member.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed: Vec<serde_json::Value> =
+        json_of(http.get(format!("{}/api/v2/silences", member.base))).await;
     let mine = listed
         .iter()
         .find(|s| s["id"] == id.as_str())
@@ -309,13 +315,7 @@ async fn silences_created_and_expired_through_the_hub_are_real_and_logged() {
     assert_eq!(mine["status"]["state"], "active");
 
     // The hub lists it too, and the log says who did it.
-    let through_hub: Vec<serde_json::Value> = as_alice(http.get(&silences), &hub)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let through_hub: Vec<serde_json::Value> = json_of(as_alice(http.get(&silences), &hub)).await;
     assert!(through_hub.iter().any(|s| s["id"] == id.as_str()));
     let events = hub.console.events_after(0, None).await.unwrap().events;
     let logged = events
@@ -327,11 +327,7 @@ async fn silences_created_and_expired_through_the_hub_are_real_and_logged() {
 
     // Refusals: no comment is ours (400), a broken regex is Alertmanager's (502).
     let no_comment = serde_json::json!({"matchers": [{"name": "a", "value": "b"}], "duration_minutes": 5, "comment": " "});
-    let answer = as_alice(http.post(&silences), &hub)
-        .json(&no_comment)
-        .send()
-        .await
-        .unwrap();
+    let answer = post_as_alice(&http, &hub, &silences, &no_comment).await;
     assert_eq!(answer.status(), reqwest::StatusCode::BAD_REQUEST);
     let body: serde_json::Value = answer.json().await.unwrap();
     assert_eq!(body["code"], "silence_comment_required");
@@ -349,32 +345,20 @@ async fn silences_created_and_expired_through_the_hub_are_real_and_logged() {
             "silence_matchers_required",
         ),
     ] {
-        let answer = as_alice(http.post(&silences), &hub)
-            .json(&request)
-            .send()
-            .await
-            .unwrap();
+        let answer = post_as_alice(&http, &hub, &silences, &request).await;
         assert_eq!(answer.status(), reqwest::StatusCode::BAD_REQUEST);
         let body: serde_json::Value = answer.json().await.unwrap();
         assert_eq!(body["code"], code, "{request}");
     }
     let elsewhere = format!("{}api/sources/no-such-source/silences", hub.url);
-    let answer = as_alice(http.post(&elsewhere), &hub)
-        .json(&request)
-        .send()
-        .await
-        .unwrap();
+    let answer = post_as_alice(&http, &hub, &elsewhere, &request).await;
     assert_eq!(answer.status(), reqwest::StatusCode::NOT_FOUND);
     let bad_regex = serde_json::json!({
         "matchers": [{"name": "instance", "value": "core-(", "is_regex": true}],
         "duration_minutes": 5,
         "comment": "typo",
     });
-    let answer = as_alice(http.post(&silences), &hub)
-        .json(&bad_regex)
-        .send()
-        .await
-        .unwrap();
+    let answer = post_as_alice(&http, &hub, &silences, &bad_regex).await;
     assert_eq!(answer.status(), reqwest::StatusCode::BAD_GATEWAY);
     let body: serde_json::Value = answer.json().await.unwrap();
     assert_eq!(body["code"], "alertmanager_refused");
@@ -384,10 +368,7 @@ async fn silences_created_and_expired_through_the_hub_are_real_and_logged() {
     );
 
     // Expired through the hub: expired in Alertmanager, and logged.
-    let answer = as_alice(http.delete(format!("{silences}/{id}")), &hub)
-        .send()
-        .await
-        .unwrap();
+    let answer = delete_as_alice(&http, &hub, &format!("{silences}/{id}")).await;
     assert_eq!(answer.status(), reqwest::StatusCode::NO_CONTENT);
     let silence = alertmanager_silence(&http, &member.base, &id).await;
     assert_eq!(silence["status"]["state"], "expired");
@@ -397,10 +378,7 @@ async fn silences_created_and_expired_through_the_hub_are_real_and_logged() {
         .any(|e| e.body.kind() == "silence_expired" && e.actor == "alice"));
 
     for unknown in ["no-such-silence", "00000000-0000-4000-8000-000000000000"] {
-        let answer = as_alice(http.delete(format!("{silences}/{unknown}")), &hub)
-            .send()
-            .await
-            .unwrap();
+        let answer = delete_as_alice(&http, &hub, &format!("{silences}/{unknown}")).await;
         assert_eq!(answer.status(), reqwest::StatusCode::NOT_FOUND, "{unknown}");
         let body: serde_json::Value = answer.json().await.unwrap();
         assert_eq!(body["code"], "silence_not_found");
