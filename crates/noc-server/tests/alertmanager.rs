@@ -38,22 +38,12 @@ fn start_alertmanager(port: u16, storage: &Path, log: &Path) -> Daemon {
 
 async fn wait_ready(http: &reqwest::Client, base: &str, am: &mut Daemon, log: &Path) {
     let url = format!("{base}/-/ready");
-    wait_for(
+    am.wait_answering(
+        http,
+        &url,
         "Alertmanager to answer /-/ready",
-        Duration::from_secs(30),
-        || {
-            if let Ok(Some(status)) = am.child.try_wait() {
-                let log = std::fs::read_to_string(log).unwrap_or_default();
-                panic!("Alertmanager exited with {status}:\n{log}");
-            }
-            let request = http.get(&url).send();
-            async move {
-                match request.await {
-                    Ok(response) if response.status().is_success() => Some(()),
-                    _ => None,
-                }
-            }
-        },
+        "Alertmanager",
+        log,
     )
     .await
 }

@@ -39,24 +39,15 @@ fn start_exporter(port: u16, log: &Path) -> Daemon {
 async fn wait_ready(base: &str, exporter: &mut Daemon, log: &Path) {
     let http = reqwest::Client::new();
     let url = format!("{base}/-/healthy");
-    wait_for(
-        "the exporter to answer /-/healthy",
-        Duration::from_secs(30),
-        || {
-            if let Ok(Some(status)) = exporter.child.try_wait() {
-                let log = std::fs::read_to_string(log).unwrap_or_default();
-                panic!("the blackbox exporter exited with {status}:\n{log}");
-            }
-            let request = http.get(&url).send();
-            async move {
-                match request.await {
-                    Ok(response) if response.status().is_success() => Some(()),
-                    _ => None,
-                }
-            }
-        },
-    )
-    .await
+    exporter
+        .wait_answering(
+            &http,
+            &url,
+            "the exporter to answer /-/healthy",
+            "the blackbox exporter",
+            log,
+        )
+        .await
 }
 
 /// A web server answering every request with `200 ok` and closing the

@@ -43,6 +43,32 @@ impl Daemon {
         Daemon { child }
     }
 
+    /// Waits until `url` answers with success; `name` says who exited, with its
+    /// log, if the process dies first.
+    pub async fn wait_answering(
+        &mut self,
+        http: &reqwest::Client,
+        url: &str,
+        what: &str,
+        name: &str,
+        log: &Path,
+    ) {
+        wait_for(what, Duration::from_secs(30), || {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                let log = std::fs::read_to_string(log).unwrap_or_default();
+                panic!("{name} exited with {status}:\n{log}");
+            }
+            let request = http.get(url).send();
+            async move {
+                match request.await {
+                    Ok(response) if response.status().is_success() => Some(()),
+                    _ => None,
+                }
+            }
+        })
+        .await
+    }
+
     pub fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
