@@ -12,7 +12,6 @@ use noc_model::{
     AlarmStatus, BlackboxProbe, HealthStatus, ProbeResult, Severity, Signal, SourceDefinition,
     SourceSettings,
 };
-use noc_server::{start, HubOptions};
 use noc_sources::{SourceContext, SystemClock};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -21,7 +20,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 mod common;
-use common::{free_port, source_status, wait_for, Daemon};
+use common::{free_port, source_status, start_hub, wait_for, Daemon};
 
 const BINARY: &str = "/usr/bin/prometheus-blackbox-exporter";
 const SOURCE: &str = "dc2-shop";
@@ -163,20 +162,15 @@ async fn a_blackbox_exporter_probes_for_the_console() {
     );
     silence.abort();
 
-    let config = temp.path().join("noc.toml");
-    std::fs::write(
-        &config,
-        format!(
+    let hub = start_hub(
+        temp.path(),
+        &format!(
             "[[blackbox_probe]]\nname = \"{SOURCE}\"\nexporter_url = \"{exporter}\"\n\
              module = \"{MODULE}\"\ntarget = \"{target}\"\nnode = \"shop-web\"\n\
              interval_secs = 1\ntimeout_secs = 2\n"
         ),
     )
-    .unwrap();
-    let mut options = HubOptions::loopback(temp.path().join("data"));
-    options.demo = None;
-    options.config = Some(config);
-    let hub = start(options).await.expect("hub starts");
+    .await;
     let console = hub.console.clone();
     wait_for("the probe to report ok", Duration::from_secs(30), || {
         let console = console.clone();

@@ -14,10 +14,9 @@ use std::time::{Duration, Instant};
 use axum::routing::get;
 use axum::Router;
 use noc_model::{AlarmStatus, HealthStatus, Snapshot};
-use noc_server::{start, HubOptions};
 
 mod common;
-use common::{free_port, source_status, wait_for, Daemon};
+use common::{free_port, source_status, start_hub, wait_for, Daemon};
 
 const BINARY: &str = "/usr/bin/prometheus";
 const SOURCE: &str = "lab-prom";
@@ -81,10 +80,9 @@ async fn alerts_from_a_real_prometheus_reach_the_console_and_clear() {
     let dead_target = format!("127.0.0.1:{dead_port}");
     let mut prometheus = start_prometheus(port, temp.path(), &target, &dead_target);
 
-    let config = temp.path().join("noc.toml");
-    std::fs::write(
-        &config,
-        format!(
+    let hub = start_hub(
+        temp.path(),
+        &format!(
             "[[prometheus]]\nname = \"{SOURCE}\"\nurl = \"{base}\"\ninterval_secs = 1\n\
              timeout_secs = 1\ntargets = true\n\n\
              [[prometheus.kpi]]\nname = \"answer\"\nquery = \"vector(42)\"\n\n\
@@ -92,11 +90,7 @@ async fn alerts_from_a_real_prometheus_reach_the_console_and_clear() {
              [[prometheus.kpi]]\nname = \"every target\"\nquery = \"up\"\n"
         ),
     )
-    .unwrap();
-    let mut options = HubOptions::loopback(temp.path().join("data"));
-    options.demo = None;
-    options.config = Some(config);
-    let hub = start(options).await.expect("hub starts");
+    .await;
     let console = hub.console.clone();
     let log = temp.path().join("prometheus.log");
     let exited = |prometheus: &mut Daemon| {
