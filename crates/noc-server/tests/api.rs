@@ -9,33 +9,19 @@ use axum::http::{Request, StatusCode};
 use futures_util::StreamExt;
 use noc_api::{Console, HubSettings};
 use noc_model::{AlarmSignal, Clock, ManualClock, Severity, Signal};
-use noc_server::{router, AppState, HubOptions};
+use noc_server::HubOptions;
 use noc_store::Store;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 use tower::ServiceExt;
 
 mod common;
-use common::{answer, open_console, until};
+use common::{answer, in_process_hub, until, InProcessHub};
 
 const TOKEN: &str = "0123456789abcdef0123456789abcdef";
 
-struct Hub {
-    app: axum::Router,
-    console: Console,
-    _dir: tempfile::TempDir,
-}
-
-async fn hub() -> Hub {
-    let dir = tempfile::tempdir().unwrap();
-    let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(1_700_000_000_000));
-    let console = open_console(dir.path(), clock.clone()).await;
-    let app = router(AppState::new(console.clone(), TOKEN.into(), clock));
-    Hub {
-        app,
-        console,
-        _dir: dir,
-    }
+async fn hub() -> InProcessHub {
+    in_process_hub(TOKEN, 1_700_000_000_000).await
 }
 
 fn alarm(key: &str, firing: bool) -> Signal {

@@ -3,20 +3,18 @@
 //! from `noc.toml`, source capabilities, and acknowledgement write-back failures
 //! landing on the timeline. Every action is checked to be logged under the operator.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use noc_api::Console;
-use noc_model::{AlarmSignal, Clock, IncidentId, ManualClock, Severity, Signal, Snapshot};
-use noc_server::{router, AppState};
+use noc_model::{AlarmSignal, IncidentId, Severity, Signal, Snapshot};
 use serde_json::{json, Value};
 
 mod common;
 use common::{
-    acknowledge_with_write_back, answer, free_port, open_console, start_hub, wait_for,
-    wait_on_timeline,
+    acknowledge_with_write_back, answer, free_port, in_process_hub, start_hub, wait_for,
+    wait_on_timeline, InProcessHub,
 };
 
 const TOKEN: &str = "0123456789abcdef0123456789abcdef";
@@ -25,22 +23,8 @@ const NOW: i64 = 1_700_000_000_000;
 const OPERATOR: &str = "alice%20%E7%8E%8B";
 const ALICE: &str = "alice 王";
 
-struct Hub {
-    app: axum::Router,
-    console: Console,
-    _dir: tempfile::TempDir,
-}
-
-async fn hub() -> Hub {
-    let dir = tempfile::tempdir().unwrap();
-    let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(NOW));
-    let console = open_console(dir.path(), clock.clone()).await;
-    let app = router(AppState::new(console.clone(), TOKEN.into(), clock));
-    Hub {
-        app,
-        console,
-        _dir: dir,
-    }
+async fn hub() -> InProcessHub {
+    in_process_hub(TOKEN, NOW).await
 }
 
 fn alarm(key: &str, node: Option<&str>) -> Signal {
@@ -67,7 +51,7 @@ async fn until(console: &Console, done: impl Fn(&Snapshot) -> bool) -> Snapshot 
 
 /// Raises one alarm per key (each on its own node unless `node` is given) and
 /// answers the incidents they opened, in the order of the keys.
-async fn incidents(hub: &Hub, keys: &[&str], node: Option<&str>) -> Vec<IncidentId> {
+async fn incidents(hub: &InProcessHub, keys: &[&str], node: Option<&str>) -> Vec<IncidentId> {
     let sink = hub.console.signal_sink();
     for key in keys {
         sink.send(alarm(key, node.or(Some(key)))).await.unwrap();

@@ -14,8 +14,8 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use noc_api::{Console, HubSettings};
-use noc_model::{Clock, Event, HealthStatus, IncidentId, Snapshot};
-use noc_server::{start, HubOptions, RunningHub};
+use noc_model::{Clock, Event, HealthStatus, IncidentId, ManualClock, Snapshot};
+use noc_server::{router, start, AppState, HubOptions, RunningHub};
 use noc_store::Store;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
@@ -179,6 +179,26 @@ pub async fn open_console(dir: &Path, clock: Arc<dyn Clock>) -> Console {
         CancellationToken::new(),
     )
     .await
+}
+
+/// A console and its API in this process, on a manual clock; the store's
+/// directory lives as long as the hub.
+pub struct InProcessHub {
+    pub app: axum::Router,
+    pub console: Console,
+    _dir: tempfile::TempDir,
+}
+
+pub async fn in_process_hub(token: &str, now: i64) -> InProcessHub {
+    let dir = tempfile::tempdir().unwrap();
+    let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(now));
+    let console = open_console(dir.path(), clock.clone()).await;
+    let app = router(AppState::new(console.clone(), token.into(), clock));
+    InProcessHub {
+        app,
+        console,
+        _dir: dir,
+    }
 }
 
 /// Sends `request` through `app`: the status and the JSON body, or the body as
