@@ -16,7 +16,7 @@ use tokio_util::sync::CancellationToken;
 use tower::ServiceExt;
 
 mod common;
-use common::{answer, in_process_hub, until, InProcessHub};
+use common::{answer, in_process_hub, until, with_body, InProcessHub};
 
 const TOKEN: &str = "0123456789abcdef0123456789abcdef";
 
@@ -51,13 +51,7 @@ async fn call(
     }
     // "alice 王" percent-encoded, as browsers must send it.
     req = req.header("x-noc-operator", "alice%20%E7%8E%8B");
-    let req = match body {
-        Some(json) => req
-            .header("content-type", "application/json")
-            .body(Body::from(json.to_string())),
-        None => req.body(Body::empty()),
-    }
-    .unwrap();
+    let req = with_body(req, body);
     answer(app, req).await
 }
 

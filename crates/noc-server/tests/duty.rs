@@ -5,7 +5,6 @@
 
 use std::time::Duration;
 
-use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use noc_api::Console;
 use noc_model::{AlarmSignal, IncidentId, Severity, Signal, Snapshot};
@@ -14,7 +13,7 @@ use serde_json::{json, Value};
 mod common;
 use common::{
     acknowledge_with_write_back, answer, free_port, in_process_hub, start_hub, wait_for,
-    wait_on_timeline, InProcessHub,
+    wait_on_timeline, with_body, InProcessHub,
 };
 
 const TOKEN: &str = "0123456789abcdef0123456789abcdef";
@@ -87,13 +86,7 @@ async fn call(
         .uri(uri)
         .header("authorization", format!("Bearer {TOKEN}"))
         .header("x-noc-operator", OPERATOR);
-    let req = match body {
-        Some(json) => req
-            .header("content-type", "application/json")
-            .body(Body::from(json.to_string())),
-        None => req.body(Body::empty()),
-    }
-    .unwrap();
+    let req = with_body(req, body);
     answer(app, req).await
 }
 

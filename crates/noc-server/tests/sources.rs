@@ -6,7 +6,6 @@ use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use noc_api::{Console, SecretStore};
@@ -19,7 +18,7 @@ use serde_json::{json, Value};
 use tower::ServiceExt;
 
 mod common;
-use common::open_console;
+use common::{open_console, with_body};
 
 const TOKEN: &str = "0123456789abcdef0123456789abcdef";
 const SECRET: &str = "s3cr3t-typed-in";
@@ -85,13 +84,7 @@ async fn call(
         .uri(uri)
         .header("authorization", format!("Bearer {TOKEN}"))
         .header("x-noc-operator", "alice");
-    let req = match body {
-        Some(json) => req
-            .header("content-type", "application/json")
-            .body(Body::from(json.to_string())),
-        None => req.body(Body::empty()),
-    }
-    .unwrap();
+    let req = with_body(req, body);
     let res = app.clone().oneshot(req).await.unwrap();
     let status = res.status();
     let bytes = res.into_body().collect().await.unwrap().to_bytes();

@@ -201,6 +201,17 @@ pub async fn in_process_hub(token: &str, now: i64) -> InProcessHub {
     }
 }
 
+/// Finishes `request` with `body` as JSON, or with no body.
+pub fn with_body(request: axum::http::request::Builder, body: Option<Value>) -> Request<Body> {
+    match body {
+        Some(json) => request
+            .header("content-type", "application/json")
+            .body(Body::from(json.to_string())),
+        None => request.body(Body::empty()),
+    }
+    .unwrap()
+}
+
 /// Sends `request` through `app`: the status and the JSON body, or the body as
 /// a JSON string when it is not JSON.
 pub async fn answer(app: &axum::Router, request: Request<Body>) -> (StatusCode, Value) {
