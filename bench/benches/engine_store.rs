@@ -28,20 +28,11 @@ const STORM_MS: Millis = 100_000;
 const COMMIT: usize = 2_048;
 
 fn node(id: String, kind: NodeKind) -> Node {
-    Node {
-        name: id.clone(),
-        id,
-        kind,
-        layer: kind.layer(),
-    }
+    Node::new(id.clone(), id, kind)
 }
 
 fn rel(from: &str, to: &str, kind: RelationKind) -> Relation {
-    Relation {
-        from: from.into(),
-        to: to.into(),
-        kind,
-    }
+    Relation::new(from, to, kind)
 }
 
 /// Two sites with a core switch each, 50 access switches, and per group a host, a
@@ -223,7 +214,13 @@ async fn ingest(engine: &mut Engine, signals: &[(Millis, Signal)], store: Option
 
 fn fresh_engine(topology: &Topology) -> (Engine, Vec<NewEvent>) {
     let mut engine = Engine::new(config());
-    let loaded = engine.on_signal(Signal::Topology(topology.clone()), START);
+    let loaded = engine.on_signal(
+        Signal::Topology {
+            origin: "source:test".into(),
+            topology: topology.clone(),
+        },
+        START,
+    );
     (engine, loaded)
 }
 

@@ -110,6 +110,9 @@ pub(crate) fn check(state: &State, cmd: Command) -> Result<Vec<EventBody>, Comma
             }
             EventBody::MaintenanceCancelled { id }
         }
+        cmd @ (Command::EditTopology { .. }
+        | Command::ImportTopology { .. }
+        | Command::PlaceNodes { .. }) => crate::topology::check(state, cmd)?,
     };
     Ok(vec![body])
 }

@@ -9,9 +9,9 @@
 use noc_model::{alarm_type, Alarm, IncidentId, Layer, Millis, Severity, State};
 
 use crate::causal::{CausalRules, TypeRelation};
-use crate::dependencies::Dependencies;
 use crate::membership::{rule_values, Membership};
 use crate::EngineConfig;
+use noc_topology::DependencyGraph;
 
 /// Where a new alarm goes.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,7 +43,7 @@ struct Link {
 
 /// What placement consults besides the state.
 pub(crate) struct Knowledge<'a> {
-    pub deps: &'a mut Dependencies,
+    pub deps: &'a mut DependencyGraph,
     pub members: &'a Membership,
     pub causal: &'a CausalRules,
     pub config: &'a EngineConfig,
@@ -98,7 +98,7 @@ fn join_by_link(
     node: &str,
     link: Link,
     state: &State,
-    deps: &mut Dependencies,
+    deps: &mut DependencyGraph,
     causal: &CausalRules,
     within: &str,
 ) -> Placement {
@@ -212,7 +212,7 @@ fn open_alone(alarm: &Alarm, reason: &str) -> Placement {
     }
 }
 
-fn incident_title<'a>(alarm: &'a Alarm, deps: &'a Dependencies) -> String {
+fn incident_title<'a>(alarm: &'a Alarm, deps: &'a DependencyGraph) -> String {
     noc_model::incident_title(alarm, |id| deps.name(id))
 }
 
@@ -238,7 +238,7 @@ fn nearest_link(
     node: &str,
     own_type: &str,
     near: &Nearby<'_>,
-    deps: &mut Dependencies,
+    deps: &mut DependencyGraph,
 ) -> Option<Link> {
     let Nearby {
         state,
@@ -338,7 +338,7 @@ fn closest_type(
 }
 
 /// `node` is the member itself, needs it, or is needed by it.
-fn relate(node: &str, member: &str, deps: &mut Dependencies) -> Option<(u32, String)> {
+fn relate(node: &str, member: &str, deps: &mut DependencyGraph) -> Option<(u32, String)> {
     if node == member {
         return Some((0, format!("{node} already has an alarm in this incident")));
     }
@@ -351,7 +351,12 @@ fn relate(node: &str, member: &str, deps: &mut Dependencies) -> Option<(u32, Str
     Some((path.hops, words))
 }
 
-fn becomes_root(node: &str, incident: IncidentId, state: &State, deps: &mut Dependencies) -> bool {
+fn becomes_root(
+    node: &str,
+    incident: IncidentId,
+    state: &State,
+    deps: &mut DependencyGraph,
+) -> bool {
     let Some(root) = state
         .incidents
         .get(&incident)

@@ -32,11 +32,11 @@ mod causal;
 mod command;
 pub use command::MAX_COMMENT_CHARS;
 mod correlation;
-mod dependencies;
 mod flapping;
 mod maintenance;
 mod membership;
 mod timer;
+mod topology;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -46,9 +46,9 @@ use noc_model::{
 };
 
 use causal::CausalRules;
-use dependencies::Dependencies;
 use flapping::Flaps;
 use membership::Membership;
+use noc_topology::DependencyGraph;
 use timer::{Timer, Timers};
 
 /// The actor of events that rules (not sources, not operators) decide.
@@ -88,7 +88,7 @@ impl Default for EngineConfig {
 pub struct Engine {
     config: EngineConfig,
     state: State,
-    dependencies: Dependencies,
+    dependencies: DependencyGraph,
     /// The policy's causal rules, closed transitively.
     causal: CausalRules,
     /// Label names per source with a fingerprint rule (the first rule of a source wins).
@@ -138,7 +138,7 @@ impl Engine {
         }
         let causal = CausalRules::new(&config.policy.causal);
         let mut engine = Self {
-            dependencies: Dependencies::new(&state.topology),
+            dependencies: DependencyGraph::new(&state.topology),
             members: Membership::new(causal.is_active()),
             causal,
             fingerprint_rules,
@@ -243,9 +243,11 @@ impl Engine {
                     );
                 }
             }
-            Signal::Topology(topology) => {
-                if topology != self.state.topology {
-                    let body = EventBody::TopologyLoaded { topology };
+            Signal::Topology { origin, topology } => {
+                let mut after = self.state.topology.clone();
+                after.load(&origin, &topology);
+                if after != self.state.topology {
+                    let body = EventBody::TopologyLoaded { origin, topology };
                     self.emit(&mut out, now, source_actor("topology"), body);
                 }
             }
@@ -410,8 +412,8 @@ impl Engine {
                 self.fingerprints
                     .insert(alarm.fingerprint.clone(), alarm.id);
             }
-            (EventBody::TopologyLoaded { topology }, _) => {
-                self.dependencies = Dependencies::new(topology);
+            (EventBody::TopologyLoaded { .. } | EventBody::TopologyEdited { .. }, _) => {
+                self.dependencies = DependencyGraph::new(&self.state.topology);
             }
             (
                 EventBody::AlarmGrouped {

@@ -17,18 +17,9 @@ const SEC: Millis = 1_000;
 fn microwave() -> Topology {
     let nodes = ["mw-1", "mw-2", "mw-3", "mw-4"]
         .into_iter()
-        .map(|id| Node {
-            id: id.into(),
-            name: id.into(),
-            kind: NodeKind::NetworkDevice,
-            layer: NodeKind::NetworkDevice.layer(),
-        })
+        .map(|id| Node::new(id, id, NodeKind::NetworkDevice))
         .collect();
-    let link = |from: &str, to: &str| Relation {
-        from: from.into(),
-        to: to.into(),
-        kind: RelationKind::ConnectsTo,
-    };
+    let link = |from: &str, to: &str| Relation::new(from, to, RelationKind::ConnectsTo);
     Topology {
         nodes,
         relations: vec![link("mw-1", "mw-2"), link("mw-2", "mw-3")],
@@ -73,7 +64,13 @@ impl Network {
             ..EngineConfig::default()
         };
         let mut engine = Engine::new(config);
-        engine.on_signal(Signal::Topology(microwave()), T0);
+        engine.on_signal(
+            Signal::Topology {
+                origin: "source:test".into(),
+                topology: microwave(),
+            },
+            T0,
+        );
         Self {
             engine,
             clock: ManualClock::new(T0),

@@ -245,7 +245,13 @@ fn command(engine: &Engine, input: &Input, now: Millis) -> Option<Command> {
 fn run(inputs: &[(u32, Input)]) -> (Engine, Vec<NewEvent>) {
     let mut engine = Engine::new(config());
     let mut now = 1_000_000;
-    let mut events = engine.on_signal(Signal::Topology(bank()), now);
+    let mut events = engine.on_signal(
+        Signal::Topology {
+            origin: "source:test".into(),
+            topology: bank(),
+        },
+        now,
+    );
     for (gap, input) in inputs {
         now += i64::from(*gap);
         let out = match input {

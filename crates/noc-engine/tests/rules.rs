@@ -28,7 +28,13 @@ impl Desk {
             ..EngineConfig::default()
         };
         let mut engine = Engine::new(config);
-        engine.on_signal(Signal::Topology(bank()), T0);
+        engine.on_signal(
+            Signal::Topology {
+                origin: "source:test".into(),
+                topology: bank(),
+            },
+            T0,
+        );
         Self {
             engine,
             clock: ManualClock::new(T0),

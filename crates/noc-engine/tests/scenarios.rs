@@ -13,7 +13,13 @@ const T0: i64 = 1_700_000_000_000;
 
 fn engine() -> Engine {
     let mut engine = Engine::new(EngineConfig::default());
-    let events = engine.on_signal(Signal::Topology(bank()), T0);
+    let events = engine.on_signal(
+        Signal::Topology {
+            origin: "source:test".into(),
+            topology: bank(),
+        },
+        T0,
+    );
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].body.kind(), "topology_loaded");
     engine
@@ -378,7 +384,14 @@ fn health_is_recorded_only_when_it_changes() {
         1
     );
     assert!(
-        e.on_signal(Signal::Topology(bank()), T0 + 4).is_empty(),
+        e.on_signal(
+            Signal::Topology {
+                origin: "source:test".into(),
+                topology: bank()
+            },
+            T0 + 4
+        )
+        .is_empty(),
         "same topology"
     );
 }

@@ -1,9 +1,12 @@
 use serde::{Deserialize, Serialize};
 
-use crate::{AlarmId, IncidentId, Layer, MaintenanceWindow};
+use crate::{
+    AlarmId, IncidentId, Layer, MaintenanceWindow, NodePosition, Topology, TopologyChange,
+    TopologyView,
+};
 
 /// An operator action, checked by the engine before it becomes an event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Command {
     /// Claim the incident: the acknowledging operator owns it.
@@ -54,6 +57,20 @@ pub enum Command {
     CancelMaintenance {
         id: String,
     },
+    /// Add, change or remove nodes and relations by hand.
+    EditTopology {
+        change: TopologyChange,
+    },
+    /// A file's topology replaces what the earlier import of the same name brought.
+    ImportTopology {
+        name: String,
+        topology: Topology,
+    },
+    /// Place nodes on a view (a drag, or the layout of nodes not yet placed).
+    PlaceNodes {
+        view: TopologyView,
+        positions: Vec<NodePosition>,
+    },
 }
 
 impl Command {
@@ -71,7 +88,10 @@ impl Command {
             | Command::Split { incident, .. } => Some(*incident),
             Command::MarkSeen { .. }
             | Command::ScheduleMaintenance { .. }
-            | Command::CancelMaintenance { .. } => None,
+            | Command::CancelMaintenance { .. }
+            | Command::EditTopology { .. }
+            | Command::ImportTopology { .. }
+            | Command::PlaceNodes { .. } => None,
         }
     }
 }

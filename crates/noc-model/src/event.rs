@@ -2,8 +2,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::{
-    Alarm, AlarmId, IncidentId, Layer, MaintenanceWindow, Matcher, Millis, Severity,
-    SourceDefinition, SourceHealth, Topology,
+    Alarm, AlarmId, IncidentId, Layer, MaintenanceWindow, Matcher, Millis, NodePosition, Severity,
+    SourceDefinition, SourceHealth, Topology, TopologyChange, TopologyView,
 };
 
 /// Position in the event log; strictly increasing and without gaps.
@@ -208,8 +208,21 @@ pub enum EventBody {
     SourceHealthChanged {
         health: SourceHealth,
     },
+    /// What `origin` (`source:<name>`, `import:<name>`) knows of the topology replaced
+    /// its previous contribution; see [`Topology::load`].
     TopologyLoaded {
+        #[serde(default)]
+        origin: String,
         topology: Topology,
+    },
+    /// An operator added, changed or removed nodes and relations.
+    TopologyEdited {
+        change: TopologyChange,
+    },
+    /// Nodes were placed on a view: by the layout (actor `layout`) or dragged by an operator.
+    TopologyPositionsSet {
+        view: TopologyView,
+        positions: Vec<NodePosition>,
     },
     /// A source added or changed from the Sources page (the secret only by reference).
     SourceDefined {
@@ -286,6 +299,8 @@ impl EventBody {
             EventBody::NotificationSent { .. } => "notification_sent",
             EventBody::SourceHealthChanged { .. } => "source_health_changed",
             EventBody::TopologyLoaded { .. } => "topology_loaded",
+            EventBody::TopologyEdited { .. } => "topology_edited",
+            EventBody::TopologyPositionsSet { .. } => "topology_positions_set",
             EventBody::SourceDefined { .. } => "source_defined",
             EventBody::SourceRemoved { .. } => "source_removed",
             EventBody::SilenceCreated { .. } => "silence_created",
@@ -326,7 +341,9 @@ impl EventBody {
             | EventBody::IncidentSplit { incident, .. }
             | EventBody::WriteBackFailed { incident, .. } => format!("incident:{incident}"),
             EventBody::SourceHealthChanged { health } => format!("source:{}", health.source),
-            EventBody::TopologyLoaded { .. } => "topology".to_string(),
+            EventBody::TopologyLoaded { .. }
+            | EventBody::TopologyEdited { .. }
+            | EventBody::TopologyPositionsSet { .. } => "topology".to_string(),
             EventBody::SourceDefined { definition } => format!("source:{}", definition.name),
             EventBody::SourceRemoved { name } => format!("source:{name}"),
             EventBody::SilenceCreated {

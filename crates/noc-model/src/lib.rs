@@ -43,7 +43,10 @@ pub use source_def::{
     CheckReport, HttpAuth, KpiQuery, SecretRef, SourceDefinition, SourceOrigin, SourceSettings,
 };
 pub use state::{Batch, BatchFold, Changes, Snapshot, State, Touched, RECENT_RESOLVED_KEPT};
-pub use topology::{Layer, Node, NodeKind, Relation, RelationKind, Topology};
+pub use topology::{
+    Layer, Node, NodeKind, NodePosition, NodePositions, Point, Relation, RelationKind, Topology,
+    TopologyChange, TopologyView, OPERATOR_ORIGIN,
+};
 
 /// Every type that crosses the API, in dependency order, for the generated
 /// TypeScript bindings (`ui/src/lib/model.ts`).
@@ -55,9 +58,14 @@ pub fn typescript_bindings() -> String {
         Layer::decl(&cfg),
         NodeKind::decl(&cfg),
         RelationKind::decl(&cfg),
+        Point::decl(&cfg),
+        TopologyView::decl(&cfg),
+        NodePositions::decl(&cfg),
         Node::decl(&cfg),
         Relation::decl(&cfg),
         Topology::decl(&cfg),
+        TopologyChange::decl(&cfg),
+        NodePosition::decl(&cfg),
         AlarmStatus::decl(&cfg),
         Alarm::decl(&cfg),
         IncidentStatus::decl(&cfg),

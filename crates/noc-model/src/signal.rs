@@ -5,7 +5,12 @@ use crate::{Labels, Millis, Severity, SourceHealth, Topology};
 pub enum Signal {
     Alarm(AlarmSignal),
     Health(SourceHealth),
-    Topology(Topology),
+    /// A source's whole view of the topology (`origin` = `source:<name>`); it replaces
+    /// what the same origin reported before.
+    Topology {
+        origin: String,
+        topology: Topology,
+    },
     /// The latest value of a KPI query; kept in memory, not in the log.
     Kpi(crate::KpiReading),
     /// A source's task is alive and has just polled (successfully or not); silence

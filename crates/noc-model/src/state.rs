@@ -45,12 +45,12 @@ struct NodeIndex(OnceLock<HashMap<String, usize>>);
 impl NodeIndex {
     fn node<'t>(&self, topology: &'t Topology, id: &str) -> Option<&'t Node> {
         let index = self.0.get_or_init(|| {
-            let mut index = HashMap::with_capacity(topology.nodes.len());
-            for (i, node) in topology.nodes.iter().enumerate() {
-                // The first node of an id wins, as in `Topology::node`.
-                index.entry(node.id.clone()).or_insert(i);
-            }
-            index
+            // Ids and aliases, the first node of a name winning, as in `Topology::node`.
+            topology
+                .name_index()
+                .into_iter()
+                .map(|(name, i)| (name.to_string(), i))
+                .collect()
         });
         index.get(id).map(|&i| &topology.nodes[i])
     }
@@ -591,9 +591,18 @@ impl State {
                 self.sources.insert(health.source.clone(), health.clone());
                 track.source(health);
             }
-            EventBody::TopologyLoaded { topology } => {
-                self.topology = topology.clone();
+            EventBody::TopologyLoaded { origin, topology } => {
+                self.topology.load(origin, topology);
                 self.node_index = NodeIndex::default();
+                track.changes.topology_changed = true;
+            }
+            EventBody::TopologyEdited { change } => {
+                self.topology.edit(change);
+                self.node_index = NodeIndex::default();
+                track.changes.topology_changed = true;
+            }
+            EventBody::TopologyPositionsSet { view, positions } => {
+                self.topology.set_positions(*view, positions);
                 track.changes.topology_changed = true;
             }
             EventBody::SourceDefined { definition } => {

@@ -66,7 +66,7 @@ fn different_seeds_give_different_networks_lives() {
 #[test]
 fn signals_come_in_time_order_and_start_with_topology_and_health() {
     let signals = collect(DemoConfig::default(), 1_000, START + HOUR);
-    assert!(matches!(&signals[0], Signal::Topology(t) if *t == demo_topology()));
+    assert!(matches!(&signals[0], Signal::Topology { topology: t, .. } if *t == demo_topology()));
     let Signal::Health(h) = &signals[1] else {
         panic!("second signal is {:?}", signals[1])
     };
@@ -191,7 +191,7 @@ async fn the_running_demo_sends_what_falls_due_and_stops_on_shutdown() {
     let (tx, mut rx) = tokio::sync::mpsc::channel(1024);
     let shutdown = CancellationToken::new();
     let task = spawn(DemoConfig::default(), clock.clone(), tx, shutdown.clone());
-    assert!(matches!(rx.recv().await, Some(Signal::Topology(_))));
+    assert!(matches!(rx.recv().await, Some(Signal::Topology { .. })));
     assert!(matches!(rx.recv().await, Some(Signal::Health(_))));
     clock.set(START + 10 * 60_000);
     let expected = collect(DemoConfig::default(), 60_000, START + 10 * 60_000);

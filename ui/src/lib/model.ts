@@ -5,15 +5,44 @@ export type Severity = "critical" | "major" | "minor" | "warning" | "unknown" | 
 
 export type Layer = "saas" | "paas" | "iaas";
 
-export type NodeKind = "business_system" | "service" | "middleware" | "database" | "host" | "network_device" | "link" | "site";
+export type NodeKind = "business_system" | "service" | "middleware" | "database" | "host" | "network_device" | "link" | "site" | "rack" | "group";
 
 export type RelationKind = "runs_on" | "depends_on" | "connects_to" | "located_in";
 
-export type Node = { id: string, name: string, kind: NodeKind, layer: Layer, };
+export type Point = { x: number, y: number, };
 
-export type Relation = { from: string, to: string, kind: RelationKind, };
+export type TopologyView = "layered" | "network";
+
+export type NodePositions = { layered?: Point, network?: Point, };
+
+export type Node = { id: string, name: string, kind: NodeKind, layer: Layer, 
+/**
+ * Other names the node is known by (IP addresses, DNS names, a source's own host
+ * name): an alarm naming any of them belongs to this node, and discovery from two
+ * sources merges on them.
+ */
+aliases?: Array<string>, attributes?: { [key in string]: string }, 
+/**
+ * Teams or people responsible for the node.
+ */
+owners?: Array<string>, 
+/**
+ * Who contributed the node: `source:<name>` for discovery, `import:<name>` for a
+ * file, `operator` for an edit in the console. The node stays while any remain.
+ */
+origins?: Array<string>, positions?: NodePositions, };
+
+export type Relation = { from: string, to: string, kind: RelationKind, 
+/**
+ * As for nodes: the relation stays while any contributor remains.
+ */
+origins?: Array<string>, };
 
 export type Topology = { nodes: Array<Node>, relations: Array<Relation>, };
+
+export type TopologyChange = { upsert_nodes: Array<Node>, remove_nodes: Array<string>, upsert_relations: Array<Relation>, remove_relations: Array<Relation>, };
+
+export type NodePosition = { id: string, x: number, y: number, };
 
 export type AlarmStatus = "active" | "cleared";
 
@@ -296,7 +325,7 @@ notify: Array<string>, } | { "kind": "incident_update_overdue", incident: number
 /**
  * What caused it: `opened`, `escalated`, `overdue`, `test`, …
  */
-trigger: string, ok: boolean, detail: string, } | { "kind": "source_health_changed", health: SourceHealth, } | { "kind": "topology_loaded", topology: Topology, } | { "kind": "source_defined", definition: SourceDefinition, } | { "kind": "source_removed", name: string, } | { "kind": "silence_created", source: string, silence_id: string, matchers: Array<Matcher>, ends_at: number, comment: string, 
+trigger: string, ok: boolean, detail: string, } | { "kind": "source_health_changed", health: SourceHealth, } | { "kind": "topology_loaded", origin: string, topology: Topology, } | { "kind": "topology_edited", change: TopologyChange, } | { "kind": "topology_positions_set", view: TopologyView, positions: Array<NodePosition>, } | { "kind": "source_defined", definition: SourceDefinition, } | { "kind": "source_removed", name: string, } | { "kind": "silence_created", source: string, silence_id: string, matchers: Array<Matcher>, ends_at: number, comment: string, 
 /**
  * The incident whose alarm was silenced, for its timeline.
  */

@@ -37,7 +37,13 @@ pub fn run_engine(log: &ReplayLog, cues: &[Cue], config: EngineConfig) -> Engine
     let mut trace = Trace::new(log.rows.len());
     let started = Instant::now();
     let mut events = engine
-        .on_signal(Signal::Topology(log.topology()), BASE)
+        .on_signal(
+            Signal::Topology {
+                origin: "source:test".into(),
+                topology: log.topology(),
+            },
+            BASE,
+        )
         .len();
     let mut last_tick = None;
     for &cue in cues {

@@ -10,20 +10,11 @@ use noc_model::{
 pub const MIN: Millis = 60_000;
 
 fn node(id: &str, kind: NodeKind) -> Node {
-    Node {
-        id: id.into(),
-        name: id.into(),
-        kind,
-        layer: kind.layer(),
-    }
+    Node::new(id, id, kind)
 }
 
 fn rel(from: &str, to: &str, kind: RelationKind) -> Relation {
-    Relation {
-        from: from.into(),
-        to: to.into(),
-        kind,
-    }
+    Relation::new(from, to, kind)
 }
 
 /// sys-banking → svc-payment → db-orders-01 → host-db-01 → sw-01 ← host-app-01 ← svc-payment;

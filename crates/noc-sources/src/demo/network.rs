@@ -313,27 +313,15 @@ pub(crate) const RELATIONS: &[(&str, &str, RelationKind)] = &[
 pub fn demo_topology() -> Topology {
     let nodes = NODES
         .iter()
-        .map(|s| Node {
-            id: s.id.to_string(),
-            name: s.name.to_string(),
-            kind: s.product.kind(),
-            layer: s.product.kind().layer(),
-        })
+        .map(|s| Node::new(s.id, s.name, s.product.kind()))
         .collect();
     let placed = NODES.iter().filter_map(|s| {
-        s.site.map(|site| Relation {
-            from: s.id.to_string(),
-            to: site.to_string(),
-            kind: RelationKind::LocatedIn,
-        })
+        s.site
+            .map(|site| Relation::new(s.id, site, RelationKind::LocatedIn))
     });
     let relations = RELATIONS
         .iter()
-        .map(|(from, to, kind)| Relation {
-            from: from.to_string(),
-            to: to.to_string(),
-            kind: *kind,
-        })
+        .map(|(from, to, kind)| Relation::new(*from, *to, *kind))
         .chain(placed)
         .collect();
     Topology { nodes, relations }

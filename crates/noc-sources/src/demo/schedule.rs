@@ -120,7 +120,16 @@ impl Simulator {
             last_ok: Some(start),
             demo: true,
         };
-        sim.push(0, 0, 0, 0, Signal::Topology(demo_topology()));
+        sim.push(
+            0,
+            0,
+            0,
+            0,
+            Signal::Topology {
+                origin: format!("source:{DEMO_SOURCE}"),
+                topology: demo_topology(),
+            },
+        );
         sim.push(0, 0, 0, 1, Signal::Health(health));
         sim
     }

@@ -99,21 +99,12 @@ impl ReplayLog {
         devices.extend(self.links.iter().flat_map(|&(a, b)| [a, b]));
         let nodes = devices
             .into_iter()
-            .map(|d| Node {
-                id: device_node(d),
-                name: format!("NE {d}"),
-                kind: NodeKind::NetworkDevice,
-                layer: NodeKind::NetworkDevice.layer(),
-            })
+            .map(|d| Node::new(device_node(d), format!("NE {d}"), NodeKind::NetworkDevice))
             .collect();
         let relations = self
             .links
             .iter()
-            .map(|&(a, b)| Relation {
-                from: device_node(a),
-                to: device_node(b),
-                kind: RelationKind::ConnectsTo,
-            })
+            .map(|&(a, b)| Relation::new(device_node(a), device_node(b), RelationKind::ConnectsTo))
             .collect();
         Topology { nodes, relations }
     }

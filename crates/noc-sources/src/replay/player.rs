@@ -136,7 +136,10 @@ impl Player {
             self.started = true;
             self.base = now;
             if self.log.has_topology {
-                out.push(Signal::Topology(self.log.topology()));
+                out.push(Signal::Topology {
+                    origin: format!("source:{}", self.settings.name),
+                    topology: self.log.topology(),
+                });
             }
             out.push(self.health(now, self.playing_detail()));
         }

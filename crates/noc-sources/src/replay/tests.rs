@@ -111,7 +111,7 @@ fn replay_plays_rows_on_the_scaled_clock_topology_first() {
 
     let first = player.due(clock.now());
     assert!(
-        matches!(first[0], Signal::Topology(_)),
+        matches!(first[0], Signal::Topology { .. }),
         "topology comes first"
     );
     assert!(matches!(&first[1], Signal::Health(h) if h.status == HealthStatus::Ok && h.demo));
@@ -231,7 +231,7 @@ fn replay_without_topology_sends_no_topology() {
     assert!(!player
         .due(0)
         .iter()
-        .any(|s| matches!(s, Signal::Topology(_))));
+        .any(|s| matches!(s, Signal::Topology { .. })));
 }
 
 #[test]

@@ -73,6 +73,7 @@ impl Shift {
             self.at,
             "engine",
             EventBody::TopologyLoaded {
+                origin: "source:test".into(),
                 topology: topology(),
             },
         )];
@@ -318,18 +319,9 @@ impl Shift {
 fn topology() -> Topology {
     let nodes = NODES
         .iter()
-        .map(|(id, kind)| Node {
-            id: (*id).into(),
-            name: id.replace('-', " "),
-            kind: *kind,
-            layer: kind.layer(),
-        })
+        .map(|(id, kind)| Node::new(*id, id.replace('-', " "), *kind))
         .collect();
-    let relation = |from: &str, to: &str, kind| Relation {
-        from: from.into(),
-        to: to.into(),
-        kind,
-    };
+    let relation = |from: &str, to: &str, kind| Relation::new(from, to, kind);
     Topology {
         nodes,
         relations: vec![

@@ -28,7 +28,7 @@ struct Edge {
 
 /// A path between two nodes: its length and the kinds of relation it follows, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Path {
+pub struct Path {
     pub hops: u32,
     pub kinds: Vec<RelationKind>,
 }
@@ -61,7 +61,7 @@ fn relation_words(kind: RelationKind) -> &'static str {
 /// `connects_to` is symmetric. Reachability is cached per node: the topology changes
 /// rarely, alarms arrive in storms on the same few nodes.
 #[derive(Debug, Default)]
-pub(crate) struct Dependencies {
+pub struct DependencyGraph {
     index: HashMap<String, usize>,
     ids: Vec<String>,
     names: Vec<String>,
@@ -72,9 +72,9 @@ pub(crate) struct Dependencies {
     reach: HashMap<usize, Reach>,
 }
 
-impl Dependencies {
+impl DependencyGraph {
     pub fn new(topology: &Topology) -> Self {
-        let mut deps = Dependencies::default();
+        let mut deps = DependencyGraph::default();
         for node in &topology.nodes {
             if deps.index.contains_key(&node.id) {
                 continue;
@@ -84,6 +84,15 @@ impl Dependencies {
             deps.names.push(node.name.clone());
             deps.kinds.push(node.kind);
             deps.layers.push(node.layer);
+        }
+        // An alarm may name a node by an alias (its IP address, another source's name).
+        for node in &topology.nodes {
+            let Some(&i) = deps.index.get(&node.id) else {
+                continue;
+            };
+            for alias in &node.aliases {
+                deps.index.entry(alias.clone()).or_insert(i);
+            }
         }
         deps.needs = vec![Vec::new(); deps.ids.len()];
         deps.needed_by = vec![Vec::new(); deps.ids.len()];
@@ -116,7 +125,7 @@ impl Dependencies {
         self.index.get(node).map(|&i| self.layers[i])
     }
 
-    /// Computes (once) what `node` reaches, for [`Dependencies::related`].
+    /// Computes (once) what `node` reaches, for [`DependencyGraph::related`].
     pub fn prepare(&mut self, node: &str) {
         if let Some(&i) = self.index.get(node) {
             self.reach_of(i);
@@ -124,8 +133,8 @@ impl Dependencies {
     }
 
     /// The nodes `node` needs or is needed by (directly or not), by index; empty
-    /// unless [`Dependencies::prepare`] was called for it. A node is related to
-    /// `node` exactly when one of [`Dependencies::dependency_path`] in either
+    /// unless [`DependencyGraph::prepare`] was called for it. A node is related to
+    /// `node` exactly when one of [`DependencyGraph::dependency_path`] in either
     /// direction finds a path: a path walked backwards is a path of the other walk.
     pub fn related(&self, node: &str) -> &[usize] {
         self.index
