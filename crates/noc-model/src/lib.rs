@@ -8,6 +8,7 @@ mod alarm;
 mod clock;
 mod command;
 mod event;
+mod impact;
 mod incident;
 mod maintenance;
 mod policy;
@@ -24,6 +25,7 @@ pub use alarm::{Alarm, AlarmId, AlarmStatus, Labels};
 pub use clock::{Clock, ManualClock, Millis};
 pub use command::{Command, CommandError};
 pub use event::{Event, EventBody, NewEvent, Seq};
+pub use impact::{ImpactPath, IncidentImpact, NodeImpact, ReachedNode};
 pub use incident::{
     incident_title, Identification, Incident, IncidentId, IncidentStatus, Mark, Review,
 };
@@ -66,6 +68,10 @@ pub fn typescript_bindings() -> String {
         Topology::decl(&cfg),
         TopologyChange::decl(&cfg),
         NodePosition::decl(&cfg),
+        ImpactPath::decl(&cfg),
+        ReachedNode::decl(&cfg),
+        NodeImpact::decl(&cfg),
+        IncidentImpact::decl(&cfg),
         AlarmStatus::decl(&cfg),
         Alarm::decl(&cfg),
         IncidentStatus::decl(&cfg),

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
-use noc_model::{Layer, NodeKind, RelationKind, Topology};
+use noc_model::{ImpactPath, Layer, NodeKind, ReachedNode, RelationKind, Topology};
 
 /// How one node reaches another, step by step, for the reason shown to operators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +55,15 @@ fn relation_words(kind: RelationKind) -> &'static str {
         RelationKind::ConnectsTo => "connects to",
         RelationKind::LocatedIn => "located in",
     }
+}
+
+/// Which way a walk follows the relations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Walk {
+    /// Towards what a node needs.
+    Upstream,
+    /// Towards what needs the node.
+    Downstream,
 }
 
 /// `runs_on`, `depends_on` and `located_in` point from the dependent to its dependency;
@@ -182,6 +191,60 @@ impl DependencyGraph {
             .filter(|(i, _)| kinds[**i] == NodeKind::BusinessSystem)
             .min_by(|(a, sa), (b, sb)| sa.hops.cmp(&sb.hops).then(ids[**a].cmp(&ids[**b])))
             .map(|(i, _)| ids[*i].clone())
+    }
+
+    /// The id a node is known by, for an id or an alias.
+    pub fn canonical(&self, node: &str) -> Option<&str> {
+        self.index.get(node).map(|&i| self.ids[i].as_str())
+    }
+
+    pub fn kind(&self, node: &str) -> Option<NodeKind> {
+        self.index.get(node).map(|&i| self.kinds[i])
+    }
+
+    /// Everything `node` needs (`Walk::Upstream`) or everything needing it
+    /// (`Walk::Downstream`), nearest first, each with its shortest path from `node`.
+    pub fn reached(&mut self, node: &str, walk: Walk) -> Vec<ReachedNode> {
+        let Some(&start) = self.index.get(node) else {
+            return Vec::new();
+        };
+        self.reach_of(start);
+        let reach = &self.reach[&start];
+        let steps = match walk {
+            Walk::Upstream => &reach.upstream,
+            Walk::Downstream => &reach.downstream,
+        };
+        let mut found: Vec<ReachedNode> = steps
+            .iter()
+            .map(|(&i, step)| ReachedNode {
+                id: self.ids[i].clone(),
+                hops: step.hops,
+                path: self.impact_path(start, steps, i),
+            })
+            .collect();
+        found.sort_by(|a, b| a.hops.cmp(&b.hops).then_with(|| a.id.cmp(&b.id)));
+        found
+    }
+
+    fn impact_path(&self, start: usize, steps: &BTreeMap<usize, Step>, end: usize) -> ImpactPath {
+        let mut nodes = vec![self.ids[end].clone()];
+        let mut relations = Vec::new();
+        let mut at = end;
+        while let Some(Step {
+            via: Some((prev, kind)),
+            ..
+        }) = steps.get(&at).copied()
+        {
+            relations.push(kind);
+            nodes.push(self.ids[prev].clone());
+            at = prev;
+            if at == start {
+                break;
+            }
+        }
+        nodes.reverse();
+        relations.reverse();
+        ImpactPath { nodes, relations }
     }
 
     fn reach_of(&mut self, start: usize) {

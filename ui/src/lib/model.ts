@@ -44,6 +44,14 @@ export type TopologyChange = { upsert_nodes: Array<Node>, remove_nodes: Array<st
 
 export type NodePosition = { id: string, x: number, y: number, };
 
+export type ImpactPath = { nodes: Array<string>, relations: Array<RelationKind>, };
+
+export type ReachedNode = { id: string, hops: number, path: ImpactPath, };
+
+export type NodeImpact = { node: string, upstream: Array<ReachedNode>, downstream: Array<ReachedNode>, business_systems: Array<ReachedNode>, };
+
+export type IncidentImpact = { incident: number, root: string | null, failing: Array<string>, blast_radius: Array<string>, business_systems: Array<ReachedNode>, };
+
 export type AlarmStatus = "active" | "cleared";
 
 export type Alarm = { id: number, fingerprint: string, source: string, 
