@@ -3,7 +3,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use noc_model::{Batch, Event, NewEvent, Seq, Snapshot, State};
+use noc_model::{Batch, Event, Millis, NewEvent, Seq, Snapshot, State};
 use sqlx::migrate::Migrator;
 use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{
@@ -147,6 +147,21 @@ impl Store {
         }
         let mut conn = self.read().await?;
         replay::state_at(&mut conn, seq).await
+    }
+
+    /// The seq of the last event recorded at or before `at` (unix ms); 0 when the log
+    /// holds nothing that early. Read from the end of the log, which is where the
+    /// times asked about (a moment in this shift) usually are.
+    pub async fn last_seq_at(&self, at: Millis) -> Result<Seq, StoreError> {
+        let mut conn = self.read().await?;
+        tables::last_seq_at(&mut conn, at).await
+    }
+
+    /// Reads the live state in place: for a query that needs a small part of it,
+    /// without the copy [`Store::state`] makes. `read` must be quick: the writer waits.
+    pub async fn read_state<T>(&self, read: impl FnOnce(&State) -> T) -> T {
+        let state = self.shared.state.read().await;
+        read(&state)
     }
 
     /// The first `limit` events about `subject` (`incident:7`, `alarm:42`), oldest first.

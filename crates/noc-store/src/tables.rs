@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use noc_model::{Alarm, AlarmId, Changes, Event, Incident, IncidentId, Seq, SourceHealth, State};
+use noc_model::{
+    Alarm, AlarmId, Changes, Event, Incident, IncidentId, Millis, Seq, SourceHealth, State,
+};
 use serde::Serialize;
 use sqlx::sqlite::{Sqlite, SqliteConnection, SqliteRow};
 use sqlx::{QueryBuilder, Row};
@@ -279,6 +281,20 @@ pub(crate) async fn snapshot_at_or_before(
             .fetch_optional(&mut *conn)
             .await?;
     Ok(json.map(|j| serde_json::from_str(&j)).transpose()?)
+}
+
+/// The last seq recorded at or before `at`. Times need not rise with seqs (a clock set
+/// back), so this is the last such event, not a search for a boundary.
+pub(crate) async fn last_seq_at(
+    conn: &mut SqliteConnection,
+    at: Millis,
+) -> Result<Seq, StoreError> {
+    let seq: Option<Seq> =
+        sqlx::query_scalar("SELECT seq FROM events WHERE at <= ? ORDER BY seq DESC LIMIT 1")
+            .bind(at)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(seq.unwrap_or(0))
 }
 
 pub(crate) async fn last_event_seq(conn: &mut SqliteConnection) -> Result<Seq, StoreError> {
