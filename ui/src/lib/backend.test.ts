@@ -6,7 +6,15 @@ import {
   createSilence,
   createSource,
   deleteSource,
+  editTopology,
   encodeHeaderValue,
+  exportTopology,
+  getTopology,
+  importTopology,
+  incidentImpact,
+  nodeImpact,
+  placeNodes,
+  relayout,
   expireSilence,
   getSources,
   listSilences,
@@ -159,5 +167,92 @@ describe('source and silence requests', () => {
     await expect(deleteSource('file-src')).rejects.toMatchObject({ status: 403, code: 'defined_in_file' });
     vi.stubGlobal('fetch', async () => new Response('<html>', { status: 502, statusText: 'Bad Gateway' }));
     await expect(getSources()).rejects.toMatchObject({ status: 502, code: 'http_error', message: 'Bad Gateway' });
+  });
+});
+
+describe('topology requests', () => {
+  let requests: { url: string; method: string; headers: Record<string, string>; body: BodyInit | null | undefined }[];
+
+  function answer(status: number, body: string | null, type = 'application/json') {
+    vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
+      requests.push({ url, method: init.method ?? 'GET', headers: init.headers as Record<string, string>, body: init.body });
+      return new Response(body, { status, headers: { 'Content-Type': type } });
+    });
+  }
+
+  beforeEach(() => {
+    requests = [];
+    const store = (values: Record<string, string>) => ({ getItem: (k: string) => values[k] ?? null });
+    vi.stubGlobal('sessionStorage', store({ 'noc.token': 'tok' }));
+    vi.stubGlobal('localStorage', store({ 'noc.operator': 'Li' }));
+  });
+
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('asks for the topology now, after a seq, or at a time', async () => {
+    answer(200, JSON.stringify({ nodes: [], relations: [] }));
+    await getTopology();
+    await getTopology({ seq: 42 });
+    await getTopology({ at: 1_700_000_000_000.4 });
+    await getTopology({ seq: 7, at: 5 });
+    expect(requests.map((r) => r.url)).toEqual([
+      '/api/topology',
+      '/api/topology?at_seq=42',
+      '/api/topology?at=1700000000000',
+      '/api/topology?at_seq=7',
+    ]);
+  });
+
+  it('sends an imported file as it is, named and with its format', async () => {
+    answer(200, JSON.stringify({ nodes: 3, relations: 2, seq: 9 }));
+    const file = 'nodes:\n  - id: a\n';
+    expect(await importTopology('estate dc1.yaml', 'yaml', file)).toEqual({ nodes: 3, relations: 2, seq: 9 });
+    expect(requests[0]).toMatchObject({
+      method: 'POST',
+      url: '/api/topology/import?name=estate%20dc1.yaml&format=yaml',
+      body: file,
+      headers: expect.objectContaining({ 'Content-Type': 'application/yaml', Authorization: 'Bearer tok', 'X-Noc-Operator': 'Li' }),
+    });
+  });
+
+  it('gives a refused file’s line as the hub wrote it', async () => {
+    answer(422, JSON.stringify({ code: 'invalid_topology', message: 'bad.csv line 4: unknown kind "hots"' }));
+    await expect(importTopology('bad.csv', 'csv', 'x')).rejects.toMatchObject({
+      status: 422,
+      code: 'invalid_topology',
+      message: 'bad.csv line 4: unknown kind "hots"',
+    });
+    answer(413, JSON.stringify({ code: 'too_large', message: 'over 16 MiB' }));
+    await expect(importTopology('big.json', 'json', 'x')).rejects.toMatchObject({ status: 413, code: 'too_large' });
+  });
+
+  it('downloads an export as a file', async () => {
+    answer(200, 'id,name\n', 'text/csv');
+    const file = await exportTopology('csv');
+    expect(await file.text()).toBe('id,name\n');
+    expect(requests[0]).toMatchObject({ method: 'GET', url: '/api/topology/export?format=csv' });
+  });
+
+  it('edits, places and lays out as the operator, answering the recorded seq', async () => {
+    answer(200, JSON.stringify({ seq: 11 }));
+    const change = { upsert_nodes: [], remove_nodes: ['a'], upsert_relations: [], remove_relations: [] };
+    expect(await editTopology(change)).toEqual({ seq: 11 });
+    await placeNodes('network', [{ id: 'a', x: 1, y: 2 }]);
+    await relayout('layered');
+    expect(requests.map((r) => [r.method, r.url, JSON.parse(String(r.body))])).toEqual([
+      ['POST', '/api/topology/edit', change],
+      ['PUT', '/api/topology/positions', { view: 'network', positions: [{ id: 'a', x: 1, y: 2 }] }],
+      ['POST', '/api/topology/layout', { view: 'layered' }],
+    ]);
+    expect(requests[2]?.headers).toMatchObject({ 'Content-Type': 'application/json', 'X-Noc-Operator': 'Li' });
+  });
+
+  it('asks for the impact of a node (id escaped) and of an incident', async () => {
+    answer(200, JSON.stringify({ node: 'a/b', upstream: [], downstream: [], business_systems: [] }));
+    await nodeImpact('a/b');
+    await incidentImpact(7);
+    expect(requests.map((r) => r.url)).toEqual(['/api/topology/nodes/a%2Fb/impact', '/api/incidents/7/impact']);
+    answer(404, JSON.stringify({ code: 'node_not_found', message: 'no node x' }));
+    await expect(nodeImpact('x')).rejects.toMatchObject({ status: 404, code: 'node_not_found' });
   });
 });

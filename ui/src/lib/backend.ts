@@ -1,8 +1,11 @@
 import type {
   Batch,
   DutyPolicy,
+  IncidentImpact,
   Layer,
   MaintenanceWindow,
+  NodeImpact,
+  NodePosition,
   Severity,
   CheckReport,
   Event,
@@ -15,6 +18,8 @@ import type {
   SourceHealth,
   SourceOrigin,
   Topology,
+  TopologyChange,
+  TopologyView,
 } from './model';
 
 /** `GET /api/info`. */
@@ -91,6 +96,14 @@ async function callForNothing(method: Method, path: string, body?: unknown): Pro
   await request(method, path, body);
 }
 
+/** A body sent as it is (a file being imported) rather than as JSON. */
+class RawBody {
+  constructor(
+    readonly content: Blob | string,
+    readonly type: string,
+  ) {}
+}
+
 async function request(method: Method, path: string, body?: unknown): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   const bearer = token();
@@ -98,12 +111,15 @@ async function request(method: Method, path: string, body?: unknown): Promise<Re
   const operator = operatorName();
   // Header values must be ISO-8859-1; a Chinese name is sent percent-encoded.
   if (operator !== '') headers['X-Noc-Operator'] = encodeHeaderValue(operator);
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const response = await fetch(path, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  let sent: BodyInit | undefined;
+  if (body instanceof RawBody) {
+    headers['Content-Type'] = body.type;
+    sent = body.content;
+  } else if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    sent = JSON.stringify(body);
+  }
+  const response = await fetch(path, { method, headers, body: sent });
   if (!response.ok) throw await errorOf(response);
   return response;
 }
@@ -127,7 +143,71 @@ async function errorOf(response: Response): Promise<ApiError> {
 
 export const getInfo = (): Promise<HubInfo> => call('GET', '/api/info');
 
-export const getTopology = (): Promise<Topology> => call('GET', '/api/topology');
+// The topology: the estate's nodes and relations, their import and export, operator
+// edits, placement on the two views, and impact.
+
+/** The moment to see the topology as it was: after the event `seq`, or at unix ms `at`. */
+export interface TopologyMoment {
+  seq?: number;
+  at?: number;
+}
+
+export type TopologyFormat = 'yaml' | 'json' | 'csv';
+
+/** What an import changed, and the event that recorded it. */
+export interface ImportResult {
+  nodes: number;
+  relations: number;
+  seq: number;
+}
+
+/** The event that recorded an edit, a placement or a re-layout. */
+export interface Recorded {
+  seq: number;
+}
+
+const FORMAT_TYPES: Record<TopologyFormat, string> = {
+  yaml: 'application/yaml',
+  json: 'application/json',
+  csv: 'text/csv',
+};
+
+/** Now, unless a moment is given (a seq wins over a time, being exact). */
+export function topologyPath(moment: TopologyMoment = {}): string {
+  if (moment.seq !== undefined) return `/api/topology?at_seq=${Math.floor(moment.seq)}`;
+  if (moment.at !== undefined) return `/api/topology?at=${Math.floor(moment.at)}`;
+  return '/api/topology';
+}
+
+export const getTopology = (moment?: TopologyMoment): Promise<Topology> => call('GET', topologyPath(moment));
+
+/**
+ * Sends a topology file as it is; the hub replaces what an earlier import of the same
+ * `name` contributed. A bad file is refused (422 `invalid_topology`) naming its line.
+ */
+export const importTopology = (name: string, format: TopologyFormat, body: Blob | string): Promise<ImportResult> =>
+  call(
+    'POST',
+    `/api/topology/import?name=${encodeURIComponent(name)}&format=${format}`,
+    new RawBody(body, FORMAT_TYPES[format]),
+  );
+
+export const exportTopology = async (format: TopologyFormat): Promise<Blob> =>
+  (await request('GET', `/api/topology/export?format=${format}`)).blob();
+
+export const editTopology = (change: TopologyChange): Promise<Recorded> => call('POST', '/api/topology/edit', change);
+
+export const placeNodes = (view: TopologyView, positions: NodePosition[]): Promise<Recorded> =>
+  call('PUT', '/api/topology/positions', { view, positions });
+
+/** Lays out every node of `view` again. */
+export const relayout = (view: TopologyView): Promise<Recorded> => call('POST', '/api/topology/layout', { view });
+
+export const nodeImpact = (id: string): Promise<NodeImpact> =>
+  call('GET', `/api/topology/nodes/${encodeURIComponent(id)}/impact`);
+
+export const incidentImpact = (incident: number): Promise<IncidentImpact> =>
+  call('GET', `/api/incidents/${incident}/impact`);
 
 export const getTimeline = (incident: number): Promise<Event[]> =>
   call('GET', `/api/incidents/${incident}/timeline`);
