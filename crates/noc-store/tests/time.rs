@@ -39,14 +39,11 @@ async fn the_seq_at_a_time_is_the_last_event_recorded_by_then() {
     }
     let log = whole_log(&store).await;
     for event in log.iter().step_by(7) {
-        let expected = log.iter().filter(|e| e.at <= event.at).last().unwrap().seq;
+        let expected = log.iter().rfind(|e| e.at <= event.at).unwrap().seq;
         assert_eq!(store.last_seq_at(event.at).await.unwrap(), expected);
         assert_eq!(
             store.last_seq_at(event.at - 1).await.unwrap(),
-            log.iter()
-                .filter(|e| e.at < event.at)
-                .last()
-                .map_or(0, |e| e.seq),
+            log.iter().rfind(|e| e.at < event.at).map_or(0, |e| e.seq),
             "a moment just before event {}",
             event.seq
         );
