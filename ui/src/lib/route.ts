@@ -1,5 +1,5 @@
 /** The console's pages, addressed as `#/name` so that the hub serves one document for all. */
-export const PAGES = ['board', 'probes', 'sources', 'maintenance', 'notify'] as const;
+export const PAGES = ['board', 'topology', 'probes', 'sources', 'maintenance', 'notify'] as const;
 export type Page = (typeof PAGES)[number];
 
 /** An unknown or empty address shows the board, the screen a wall opens on. */
