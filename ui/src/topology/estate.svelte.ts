@@ -26,6 +26,7 @@ class Estate {
     if (this.topology === null) await this.reload();
   }
 
+  /** The node with this id, or failing that the node known by it as an alias. */
   node(id: string): Node | undefined {
     void this.topology;
     return this.byId.get(id);
@@ -41,7 +42,7 @@ class Estate {
       this.stale = false;
       try {
         const topology = await getTopology();
-        this.byId = new Map(topology.nodes.map((n) => [n.id, n]));
+        this.byId = indexWithAliases(topology.nodes);
         this.topology = topology;
         this.failure = null;
       } catch (e) {
@@ -50,6 +51,14 @@ class Estate {
     } while (this.stale);
     this.loading = false;
   }
+}
+
+/** Ids win over aliases, as in the hub's model: an alarm naming an id means that node. */
+function indexWithAliases(nodes: readonly Node[]): Map<string, Node> {
+  const index = new Map<string, Node>();
+  for (const node of nodes) for (const alias of node.aliases ?? []) if (!index.has(alias)) index.set(alias, node);
+  for (const node of nodes) index.set(node.id, node);
+  return index;
 }
 
 export const estate = new Estate();
