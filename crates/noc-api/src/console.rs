@@ -118,6 +118,7 @@ pub struct Console {
     pub(crate) policy: Arc<DutyPolicy>,
     pub(crate) write_back: WriteBackSettings,
     pub(crate) shutdown: CancellationToken,
+    pub(crate) impact: Arc<crate::topology::ImpactGraph>,
 }
 
 impl Console {
@@ -152,7 +153,7 @@ impl Console {
             recorded: Vec::new(),
         };
         tokio::spawn(ingest.run());
-        Console {
+        let console = Console {
             shared,
             sources: Arc::new(Sources::new()),
             clock,
@@ -162,7 +163,10 @@ impl Console {
             policy: Arc::new(settings.engine.policy),
             write_back: settings.write_back,
             shutdown,
-        }
+            impact: Arc::default(),
+        };
+        crate::topology::follow(&console);
+        console
     }
 
     /// Where sources send what they observe.

@@ -20,6 +20,8 @@ const TICK: Duration = Duration::from_secs(1);
 pub(crate) struct Outcome {
     pub incident: Option<Incident>,
     pub events: Vec<EventBody>,
+    /// The seq of the command's last event.
+    pub seq: noc_model::Seq,
 }
 
 pub(crate) type Reply = oneshot::Sender<Result<Outcome, ApiError>>;
@@ -28,6 +30,7 @@ pub(crate) type Reply = oneshot::Sender<Result<Outcome, ApiError>>;
 struct Accepted {
     incident: Option<IncidentId>,
     events: Vec<EventBody>,
+    seq: noc_model::Seq,
     reply: Reply,
 }
 
@@ -114,6 +117,7 @@ impl Ingest {
                         accepted.push(Accepted {
                             incident: produced_incident(&bodies).or(about),
                             events: bodies,
+                            seq: self.engine.state().seq,
                             reply,
                         });
                         events.extend(new);
@@ -203,6 +207,7 @@ impl Ingest {
             let outcome = incident.map(|incident| Outcome {
                 incident,
                 events: done.events,
+                seq: done.seq,
             });
             let _ = done.reply.send(outcome);
         }

@@ -15,6 +15,7 @@ mod probes;
 mod silences;
 mod source_ack;
 mod sources;
+mod topology;
 
 pub use console::{Console, EventPage, HubInfo, HubSettings};
 pub use duty::{
@@ -23,6 +24,8 @@ pub use duty::{
 };
 pub use error::ApiError;
 pub use follow::{Follow, StreamItem};
+pub use noc_topology::import::{Format as TopologyFormat, MAX_IMPORT_BYTES};
 pub use probes::{ProbeView, Probes};
 pub use silences::{SilenceRequest, MAX_SILENCE_MINUTES};
 pub use sources::{env_secret, EnvSecrets, SecretStore, SourceRequest, SourceView, NO_KEYRING};
+pub use topology::{Committed, ImportSummary, TopologyAt, TopologyFile, LAYOUT_ACTOR};

@@ -7,13 +7,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use noc_api::{ApiError, Console, EventPage, HubInfo};
-use noc_model::{Clock, Event, Incident, IncidentId, Seq, Snapshot, Topology};
+use noc_model::{Clock, Event, Incident, IncidentId, Seq, Snapshot};
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::webhook::{self, Hooks, WebhookEndpoint};
-use crate::{assets, duty, openapi, probes, silences, source_ack, sources, stream};
+use crate::{assets, duty, openapi, probes, silences, source_ack, sources, stream, topology};
 
 /// The browser may load and connect only to the hub itself; source text can never
 /// run as script.
@@ -84,7 +84,6 @@ pub fn router(state: AppState) -> Router {
         .route("/info", get(info))
         .route("/state", get(snapshot))
         .route("/events", get(events))
-        .route("/topology", get(topology))
         .route("/incidents/{id}/timeline", get(timeline))
         .route("/incidents/{id}/acknowledge", post(acknowledge))
         .route("/incidents/{id}/comments", post(comment))
@@ -100,6 +99,7 @@ pub fn router(state: AppState) -> Router {
         .merge(probes::routes())
         .merge(crate::notify::routes())
         .merge(duty::routes())
+        .merge(topology::routes())
         .fallback(|| async { HttpError(ApiError::not_found("not_found", "no such API endpoint")) })
         // `layer`, not `route_layer`: unknown API paths must not reveal themselves
         // to a caller without the token either.
@@ -220,11 +220,6 @@ pub(crate) async fn events(
     Query(q): Query<EventsQuery>,
 ) -> ApiResult<EventPage> {
     Ok(Json(state.console.events_after(q.after, q.limit).await?))
-}
-
-#[utoipa::path(get, path = "/api/topology", responses((status = 200, body = Topology)))]
-pub(crate) async fn topology(State(state): State<AppState>) -> Json<Topology> {
-    Json(state.console.topology().await)
 }
 
 #[utoipa::path(get, path = "/api/incidents/{id}/timeline", responses((status = 200, body = Vec<Event>)))]

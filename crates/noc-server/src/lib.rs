@@ -14,6 +14,7 @@ mod silences;
 mod source_ack;
 mod sources;
 mod stream;
+mod topology;
 mod webhook;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};

@@ -1,7 +1,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use crate::{duty, http, probes, silences, source_ack, sources};
+use crate::{duty, http, probes, silences, source_ack, sources, topology};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -10,7 +10,6 @@ use crate::{duty, http, probes, silences, source_ack, sources};
         http::info,
         http::snapshot,
         http::events,
-        http::topology,
         http::timeline,
         http::acknowledge,
         http::comment,
@@ -44,6 +43,14 @@ use crate::{duty, http, probes, silences, source_ack, sources};
         duty::cancel_maintenance,
         duty::policy,
         duty::capabilities,
+        topology::current,
+        topology::import,
+        topology::export,
+        topology::edit,
+        topology::positions,
+        topology::layout,
+        topology::node_impact,
+        topology::incident_impact,
     ),
     modifiers(&BearerAuth)
 )]
