@@ -351,13 +351,33 @@ impl Topology {
             let key = (relation.from.clone(), relation.to.clone(), relation.kind);
             index.entry(key).or_insert(i);
         }
-        for relation in &incoming.relations {
-            let mut relation = relation.clone();
-            for end in [&mut relation.from, &mut relation.to] {
-                if let Some(to) = renamed.get(end.as_str()) {
-                    *end = to.clone();
-                }
+        // An end may name a node by an alias another origin gave it (an address for a
+        // host a source knows by name): the relation joins that node, not nobody.
+        let names = self.name_index();
+        let surviving = |end: &str| -> Option<String> {
+            match renamed.get(end) {
+                Some(id) => Some(id.clone()),
+                None => names
+                    .get(end)
+                    .map(|&i| &self.nodes[i].id)
+                    .filter(|id| id.as_str() != end)
+                    .cloned(),
             }
+        };
+        let incoming_relations: Vec<Relation> = incoming
+            .relations
+            .iter()
+            .map(|relation| {
+                let mut relation = relation.clone();
+                for end in [&mut relation.from, &mut relation.to] {
+                    if let Some(id) = surviving(end) {
+                        *end = id;
+                    }
+                }
+                relation
+            })
+            .collect();
+        for mut relation in incoming_relations {
             let key = (relation.from.clone(), relation.to.clone(), relation.kind);
             match index.get(&key) {
                 Some(&i) => {
