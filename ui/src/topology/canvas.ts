@@ -64,7 +64,6 @@ export class TopologyCanvas {
       layout: { name: 'preset' },
       minZoom: 0.02,
       maxZoom: 4,
-      wheelSensitivity: 0.3,
       boxSelectionEnabled: false,
       selectionType: 'single',
       // A big estate moves as a picture while panned or zoomed, drawn sharp again at rest.
@@ -356,9 +355,14 @@ export class TopologyCanvas {
     const margin = 40;
     return layerBands(nodes).map((band) => ({
       group: 'nodes' as const,
-      data: { id: `band|${band.layer}`, label: this.bandNames[band.layer], layer: band.layer },
+      data: {
+        id: `band|${band.layer}`,
+        label: this.bandNames[band.layer],
+        layer: band.layer,
+        width: band.x2 - band.x1 + 2 * margin,
+        height: band.y2 - band.y1 + 2 * margin,
+      },
       position: { x: (band.x1 + band.x2) / 2, y: (band.y1 + band.y2) / 2 },
-      style: { width: band.x2 - band.x1 + 2 * margin, height: band.y2 - band.y1 + 2 * margin },
       classes: 'band',
       selectable: false,
       grabbable: false,

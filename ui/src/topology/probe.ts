@@ -42,7 +42,8 @@ export function installProbe(canvas: TopologyCanvas): () => void {
         label: String(node.data('label') ?? ''),
         position: { ...node.position() },
         rendered: { ...node.renderedPosition() },
-        visible: node.visible(),
+        // Read from the computed style: Cytoscape's own `visible()` is cached across batches.
+        visible: node.union(node.ancestors()).every((n) => n.style('display') === 'element'),
         selected: node.selected(),
         parent: parent.nonempty() ? parent.id() : null,
       };

@@ -111,6 +111,8 @@ export function stylesheet(p: Palette, large: boolean): StylesheetJson {
       selector: 'node.band',
       style: {
         shape: 'rectangle',
+        width: 'data(width)',
+        height: 'data(height)',
         'background-color': p.panel,
         'background-opacity': 0.5,
         'border-width': 0,
