@@ -713,3 +713,36 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_examples_in_the_documentation_are_valid_files() {
+    let path: PathBuf = [
+        env!("CARGO_MANIFEST_DIR"),
+        "..",
+        "..",
+        "docs",
+        "topology-files.md",
+    ]
+    .iter()
+    .collect();
+    let doc = std::fs::read_to_string(path).unwrap();
+    let mut read = Vec::new();
+    for block in doc.split("```").skip(1).step_by(2) {
+        let (word, text) = block.split_once('\n').unwrap();
+        let format = Format::parse_word(word).unwrap_or_else(|| panic!("block {word}"));
+        let topology = parse(&format!("doc.{word}"), format, text.as_bytes())
+            .unwrap_or_else(|e| panic!("{e}\n{text}"));
+        read.push((format, topology));
+    }
+    let formats: Vec<Format> = read.iter().map(|(f, _)| *f).collect();
+    assert_eq!(formats, [Format::Yaml, Format::Json, Format::Csv]);
+    let yaml = &read[0].1;
+    assert!(yaml.relations.contains(&Relation::new(
+        "svc-login",
+        "app-sh-01",
+        RelationKind::ConnectsTo
+    )));
+    let csv = &read[2].1;
+    assert_eq!(csv.node("10.10.1.11").unwrap().id, "app-sh-01");
+    assert_eq!(csv.relations.len(), 5);
+}
