@@ -826,6 +826,7 @@ export const en = {
   'topologyPanel.downstream': 'Downstream: {count} nodes need it',
   'topologyPanel.upstream': 'Upstream: it needs {count} nodes',
   'topologyPanel.hops': '{count} hops',
+  'topologyPanel.oneHop': '1 hop',
   'topologyPanel.showAll': 'Show all {count}',
   'topologyPanel.edit': 'Edit…',
   'topologyPanel.remove': 'Remove…',

@@ -828,6 +828,7 @@ export const zh: Record<MessageKey, string> = {
   'topologyPanel.downstream': '下游：{count} 个节点依赖它',
   'topologyPanel.upstream': '上游：它依赖 {count} 个节点',
   'topologyPanel.hops': '{count} 跳',
+  'topologyPanel.oneHop': '1 跳',
   'topologyPanel.showAll': '显示全部 {count} 个',
   'topologyPanel.edit': '编辑…',
   'topologyPanel.remove': '删除…',
