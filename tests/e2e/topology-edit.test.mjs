@@ -4,6 +4,8 @@
 // path, the incident detail's impact, and "Show on topology" selecting the root.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { launchChromium } from './chromium.mjs';
 import { openConsole, startWebhookHub } from './duty.mjs';
 
@@ -44,15 +46,21 @@ const BROKEN = `nodes:
 
 let hub;
 let browser;
+let database;
 
 before(async () => {
-  hub = await startWebhookHub();
+  // A port that answers, so that the probe placed on the host stays quiet.
+  database = createServer((socket) => socket.end());
+  await new Promise((done) => database.listen(0, '127.0.0.1', done));
+  const probe = `[[tcp_probe]]\nname = "db-port"\nhost = "127.0.0.1"\nport = ${database.address().port}\nnode = "host-db-01"\ninterval_secs = 60\n`;
+  hub = await startWebhookHub({ extra: probe });
   browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
   await hub?.stop();
+  database?.close();
 });
 
 async function openTool(page, tool, dialog) {
@@ -136,6 +144,19 @@ describe('topology panels and tools', () => {
       await panel.getByTestId('node-panel-origins').filter({ hasText: 'an operator’s edit' }).waitFor();
       await panel.getByTestId('node-panel-owners').filter({ hasText: 'cache-team' }).waitFor();
       await panel.getByTestId('node-panel-attributes').filter({ hasText: '7.2' }).waitFor();
+
+      // Edited from its panel: the id stays, the rest is the operator's.
+      await panel.getByTestId('node-panel-edit').click();
+      dialog = page.getByTestId('node-dialog');
+      assert.equal(await dialog.getByTestId('node-id').getAttribute('readonly'), '');
+      assert.equal(await dialog.getByTestId('node-attributes').inputValue(), 'version=7.2');
+      await dialog.getByTestId('node-attributes').fill('version=7.2\nnot a pair');
+      await dialog.getByTestId('node-dialog-submit').click();
+      await dialog.locator('.problem').filter({ hasText: 'line 2' }).waitFor();
+      await dialog.getByTestId('node-attributes').fill('version=7.4');
+      await dialog.getByTestId('node-dialog-submit').click();
+      await dialog.waitFor({ state: 'detached', timeout: SOON });
+      await panel.getByTestId('node-panel-attributes').filter({ hasText: '7.4' }).waitFor({ timeout: SOON });
       const neededBy = panel.locator('[data-testid="neighbour-group"][data-kind="depends_on"][data-direction="in"]');
       await neededBy.locator('[data-testid="neighbour"][data-node-id="svc-payment"]').waitFor({ timeout: SOON });
       // Its impact reaches the business system through the service.
@@ -168,6 +189,7 @@ describe('topology panels and tools', () => {
       );
       panel = await showNode(page, 'host-db-01');
       await panel.getByTestId('node-panel-aliases').filter({ hasText: '10.20.0.5' }).waitFor();
+      await panel.getByTestId('node-panel-source').filter({ hasText: 'db-port' }).waitFor({ timeout: SOON });
       await panel.getByTestId('node-panel-alarm').filter({ hasText: 'Host unreachable' }).waitFor({ timeout: SOON });
       await panel.locator(`[data-testid="node-panel-incident"][data-incident-id="${incident.id}"]`).waitFor({ timeout: SOON });
       const system = panel.locator('[data-testid="node-panel-system"][data-node-id="sys-banking"]');
@@ -197,14 +219,26 @@ describe('topology panels and tools', () => {
     }
   });
 
-  test('removes a node and a relation, saying how many relations go with the node', { timeout: SOON * 4 }, async () => {
+  test('exports a file, lays a view out again, removes a relation and a node', { timeout: SOON * 4 }, async () => {
     const { context, page, errors } = await openConsole(browser, hub, { operator: OPERATOR, hash: '#/topology' });
     try {
       const count = page.getByTestId('topology-count');
       await count.waitFor({ timeout: SOON });
       const relations = Number(await count.getAttribute('data-relations'));
 
-      let dialog = await openTool(page, 'remove-relation', 'remove-relation-dialog');
+      let dialog = await openTool(page, 'export', 'export-dialog');
+      await dialog.getByTestId('export-format').selectOption('json');
+      const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByTestId('export-dialog-submit').click()]);
+      assert.match(download.suggestedFilename(), /^topology-\d{4}-\d{2}-\d{2}\.json$/);
+      const exported = JSON.parse(await readFile(await download.path(), 'utf8'));
+      assert.ok(exported.nodes.some((n) => n.id === 'cache-01'));
+
+      dialog = await openTool(page, 'relayout', 'relayout-dialog');
+      await dialog.filter({ hasText: 'Moves every node' }).waitFor();
+      await dialog.getByTestId('relayout-dialog-submit').click();
+      await dialog.waitFor({ state: 'detached', timeout: SOON });
+
+      dialog = await openTool(page, 'remove-relation', 'remove-relation-dialog');
       await dialog.getByTestId('remove-relation-search').fill('cache');
       await dialog.locator('[data-testid="remove-relation-choice"][data-from="svc-payment"][data-to="cache-01"]').click();
       await dialog.getByTestId('remove-relation-dialog-submit').click();
