@@ -208,6 +208,15 @@ describe('topology panels and tools', () => {
       await impact.locator('[data-testid="impact-system"][data-node-id="sys-banking"]').waitFor({ timeout: SOON });
       await impact.locator('[data-testid="impact-blast"][data-count="3"]').waitFor({ timeout: SOON });
 
+      // The database failing too joins the incident: the impact follows, without a reload.
+      await hub.send([{ key: 'db-orders-01/latency', node: 'db-orders-01', title: 'Query latency high' }]);
+      await hub.waitForState(
+        (state) => state.incidents.find((i) => i.id === incident.id && i.alarms.length === 2),
+        { what: 'the database alarm in the incident' },
+      );
+      await impact.getByTestId('impact-failing').filter({ hasText: 'db-orders-01' }).waitFor({ timeout: SOON });
+      await impact.locator('[data-testid="impact-blast"][data-count="2"]').waitFor({ timeout: SOON });
+
       // Back to the topology, on the incident's root.
       await impact.getByTestId('show-on-topology').click();
       await page.waitForFunction((id) => location.hash.startsWith('#/topology') && location.hash.includes(`incident=${id}`), incident.id);
