@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use noc_engine::{Engine, EngineConfig};
 use noc_model::{
     Batch, Clock, Command, DutyPolicy, Event, Incident, IncidentId, KpiReading, Millis, Seq,
-    Signal, Snapshot, Topology,
+    Signal, Snapshot,
 };
 use noc_store::Store;
 use serde::Serialize;
@@ -239,10 +239,6 @@ impl Console {
             events,
             last_seq: self.shared.store.last_seq(),
         })
-    }
-
-    pub async fn topology(&self) -> Topology {
-        self.shared.store.state().await.topology
     }
 
     pub async fn timeline(&self, incident: IncidentId) -> Result<Vec<Event>, ApiError> {

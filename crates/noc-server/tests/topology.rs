@@ -9,7 +9,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use noc_api::{Console, MAX_IMPORT_BYTES};
-use noc_model::{AlarmSignal, Clock, ManualClock, Severity, Signal};
+use noc_model::{AlarmSignal, Clock, ManualClock, Node, NodeKind, Severity, Signal, Topology};
 use noc_server::{router, AppState};
 use serde_json::{json, Value};
 use tower::ServiceExt;
@@ -736,4 +736,54 @@ async fn the_hub_places_new_nodes_and_keeps_dragged_ones_across_imports_and_rest
         "a restart moves nothing"
     );
     hub.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_storm_of_discovered_changes_is_placed_at_once() {
+    let hub = hub().await;
+    let sink = hub.console.signal_sink();
+    let sources = 30;
+    for i in 0..sources {
+        let topology = Topology {
+            nodes: vec![Node::new(
+                format!("host-{i}"),
+                format!("host {i}"),
+                NodeKind::Host,
+            )],
+            relations: Vec::new(),
+        };
+        let origin = format!("source:zabbix-{i}");
+        sink.send(Signal::Topology { origin, topology })
+            .await
+            .unwrap();
+    }
+    let placed = wait_for(
+        "every discovered host to be placed",
+        Duration::from_secs(10),
+        || async {
+            let topology = topology(&hub, "").await;
+            (ids(&topology).len() == sources && all_placed(&topology)).then_some(topology)
+        },
+    )
+    .await;
+    let (_, page) = call(&hub, "GET", "/api/events?after=0", None).await;
+    let events = page["events"].as_array().unwrap();
+    let loads = events
+        .iter()
+        .filter(|e| e["body"]["kind"] == "topology_loaded")
+        .count();
+    let placements: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["body"]["kind"] == "topology_positions_set")
+        .collect();
+    assert_eq!(loads, sources);
+    assert!(
+        placements.len() < loads,
+        "{} placements for {loads} changes",
+        placements.len()
+    );
+    assert!(placements.iter().all(|e| e["actor"] == "layout"));
+    // Placed nodes stay where they are: nothing moves after the storm.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(topology(&hub, "").await, placed);
 }
