@@ -864,6 +864,8 @@ export const en = {
   'topologyTools.importTitle': 'Import a topology file',
   'topologyTools.importIntro': 'YAML, JSON or CSV (see docs/topology-files.md). A file replaces what an earlier import of the same name brought; nodes from discovery and operators stay.',
   'topologyTools.file': 'File',
+  'topologyTools.chooseFile': 'Choose a file…',
+  'topologyTools.noFile': 'No file chosen',
   'topologyTools.format': 'Format',
   'topologyTools.importName': 'Import name',
   'topologyTools.fileRequired': 'Choose a file',

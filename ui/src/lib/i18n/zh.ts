@@ -866,6 +866,8 @@ export const zh: Record<MessageKey, string> = {
   'topologyTools.importTitle': '导入拓扑文件',
   'topologyTools.importIntro': 'YAML、JSON 或 CSV（见 docs/topology-files.md）。文件会替换同名文件上次导入的内容；自动发现和手工编辑的节点保留。',
   'topologyTools.file': '文件',
+  'topologyTools.chooseFile': '选择文件…',
+  'topologyTools.noFile': '未选择文件',
   'topologyTools.format': '格式',
   'topologyTools.importName': '导入名称',
   'topologyTools.fileRequired': '请选择文件',
