@@ -109,6 +109,7 @@ fn the_three_example_files_describe_the_same_estate() {
 /// the CSV lists, quotes, words YAML would read as numbers or booleans.
 fn awkward() -> Topology {
     let mut bs = Node::new("bs-1", "网上银行 \"online\"", NodeKind::BusinessSystem);
+    bs.aliases = vec!["=HYPERLINK(\"http://x\")".into(), "'=1".into()];
     bs.owners = vec!["team;a".into(), "team\\b".into()];
     let mut db = Node::new("10", "true", NodeKind::Database);
     db.aliases = vec!["10.0.0.7".into(), "db=primary".into(), "null".into()];
@@ -123,6 +124,9 @@ fn awkward() -> Topology {
     ]);
     let mut host = Node::new("host: 1", "- host #1", NodeKind::Host);
     host.layer = Layer::Paas;
+    host.aliases = vec!["'quoted'".into(), "''".into()];
+    host.owners = vec!["@ops".into(), "+86 21 5555".into()];
+    host.attributes = BTreeMap::from([("=k".to_string(), "v".to_string())]);
     let site = Node::new("site", "Site", NodeKind::Site);
     Topology {
         nodes: vec![bs, db, host, site],
@@ -145,6 +149,26 @@ fn every_format_reads_back_what_it_wrote() {
         assert_eq!(back, topology, "{format:?}:\n{text}");
         assert_eq!(export(&back, format), text, "{format:?}");
     }
+}
+
+#[test]
+fn csv_exports_open_in_a_spreadsheet_as_text() {
+    let text = export(&awkward(), Format::Csv);
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    for row in reader.records() {
+        for cell in row.unwrap().iter() {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@']),
+                "{cell} would be a formula"
+            );
+        }
+    }
+    assert!(text.contains("'=HYPERLINK"), "{text}");
+    // A spreadsheet's own text mark is read as such.
+    let marked = "record,id,kind,owners\nnode,'-a,host,'@ops\n";
+    let topology = parse("marked.csv", Format::Csv, marked.as_bytes()).unwrap();
+    assert_eq!(topology.nodes[0].id, "-a");
+    assert_eq!(topology.nodes[0].owners, ["@ops"]);
 }
 
 #[test]
@@ -624,7 +648,7 @@ fn an_estate_of_five_thousand_nodes_reads_in_every_format() {
 fn text() -> impl Strategy<Value = String> {
     // Printable text with the characters each format treats specially, no surrounding
     // spaces (CSV cells are trimmed).
-    "[a-z0-9网络 ;=\\\\:#,\"'\\-\\[\\]{}]{0,12}".prop_map(|s: String| s.trim().to_string())
+    "[a-z0-9网络 ;=+@\\\\:#,\"'\\-\\[\\]{}]{0,12}".prop_map(|s: String| s.trim().to_string())
 }
 
 fn kind() -> impl Strategy<Value = NodeKind> {

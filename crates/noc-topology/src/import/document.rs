@@ -164,6 +164,16 @@ impl Reader<'_> {
         }
     }
 
+    /// A list of names; empty ones are dropped, as empty entries of a CSV list.
+    fn names(&self, item: &Item, field: &str) -> Result<Vec<String>, TopologyError> {
+        Ok(self
+            .texts(item, field)?
+            .into_iter()
+            .map(|(name, _)| name)
+            .filter(|name| !name.is_empty())
+            .collect())
+    }
+
     fn word<T: DeserializeOwned>(
         &self,
         item: &Item,
@@ -217,18 +227,10 @@ impl Reader<'_> {
             }
         }
         if let Some(value) = field("aliases") {
-            node.aliases = self
-                .texts(value, "aliases")?
-                .into_iter()
-                .map(|(a, _)| a)
-                .collect();
+            node.aliases = self.names(value, "aliases")?;
         }
         if let Some(value) = field("owners") {
-            node.owners = self
-                .texts(value, "owners")?
-                .into_iter()
-                .map(|(o, _)| o)
-                .collect();
+            node.owners = self.names(value, "owners")?;
         }
         if let Some(value) = field("attributes") {
             node.attributes = self.attributes(value)?;

@@ -4,6 +4,7 @@
 //! Lists are separated by `;`, attributes written `key=value;key=value`; a `\` before
 //! `;`, `=` or `\` takes it literally.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use csv::{ReaderBuilder, StringRecord, Trim, WriterBuilder};
@@ -153,9 +154,10 @@ struct Row<'a> {
 
 impl Row<'_> {
     fn get(&self, column: usize) -> &str {
-        self.columns[column]
+        let cell = self.columns[column]
             .and_then(|at| self.record.get(at))
-            .unwrap_or("")
+            .unwrap_or("");
+        unguarded(cell)
     }
 
     fn must_be_empty(&self, columns: &[usize], record: &str) -> Result<(), String> {
@@ -332,10 +334,38 @@ pub(super) fn write(topology: &Topology) -> String {
     // Writing to memory cannot fail.
     let _ = writer.write_record(COLUMNS);
     for row in &rows {
-        let _ = writer.write_record(row);
+        let _ = writer.write_record(row.iter().map(|cell| guarded(cell).into_owned()));
     }
     let bytes = writer.into_inner().unwrap_or_default();
     String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// Characters that make a spreadsheet read a cell as a formula. Names come from
+/// monitoring systems and other people's files: an exported `=HYPERLINK(...)` must
+/// open as text. A `'` before them is the spreadsheets' own way to say "text".
+const FORMULA_STARTS: [char; 4] = ['=', '+', '-', '@'];
+
+fn guarded(cell: &str) -> Cow<'_, str> {
+    let risky = match cell.strip_prefix('\'') {
+        // A cell that already starts with the mark keeps it through a round trip.
+        Some(rest) => rest.starts_with(FORMULA_STARTS) || rest.starts_with('\''),
+        None => cell.starts_with(FORMULA_STARTS),
+    };
+    if risky {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// The cell as written before [`guarded`]: one leading `'` before a formula character
+/// (or before another `'`) is dropped, whether this console or a spreadsheet put it
+/// there.
+fn unguarded(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) || rest.starts_with('\'') => rest,
+        _ => cell,
+    }
 }
 
 fn join(list: &[String]) -> String {
