@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use noc_model::{
     AlarmSignal, AlarmStatus, CheckReport, EventBody, HealthStatus, ProbeResult, SecretRef, Signal,
-    SourceDefinition, SourceHealth, SourceOrigin, State,
+    SourceDefinition, SourceHealth, SourceOrigin, State, Topology,
 };
 use noc_sources::{Secret, SourceContext};
 use serde::{Deserialize, Serialize};
@@ -116,6 +116,9 @@ impl Sources {
     }
 }
 
+/// Who takes a file source's topology away when the file turned its discovery off.
+const CONFIG_ACTOR: &str = "noc.toml";
+
 /// File sources first: a name in the file cannot be taken over from the UI.
 fn all_definitions(
     file: &[SourceDefinition],
@@ -135,6 +138,12 @@ fn all_definitions(
 impl Console {
     /// Starts the sources of the configuration file and of the log; call once at start.
     pub async fn start_sources(&self, file: Vec<SourceDefinition>, secrets: Arc<dyn SecretStore>) {
+        for definition in file.iter().filter(|d| !d.settings.discovers_topology()) {
+            // Discovery turned off in the file since the last run.
+            let _ = self
+                .forget_topology_of(&definition.name, CONFIG_ACTOR)
+                .await;
+        }
         *self.sources.file.lock().unwrap_or_else(|e| e.into_inner()) = file;
         *self
             .sources
@@ -230,9 +239,13 @@ impl Console {
         } else if let Some(secret) = definition.secret_ref() {
             self.resolve_secret(secret).await?;
         }
+        let discovers = definition.settings.discovers_topology();
         self.record(EventBody::SourceDefined { definition }, actor)
             .await?;
         self.sync_sources().await;
+        if !discovers {
+            self.forget_topology_of(&name, actor).await?;
+        }
         self.source(&name).await
     }
 
@@ -254,6 +267,28 @@ impl Console {
             let _ = tokio::task::spawn_blocking(move || secrets.forget(&entry)).await;
         }
         self.sync_sources().await;
+        self.forget_topology_of(name, actor).await
+    }
+
+    /// Takes what the source `name` discovered out of the topology, once its task no
+    /// longer sends it (the source is gone or stopped discovering); nodes other
+    /// origins also know stay. Nothing is recorded when it contributed nothing.
+    async fn forget_topology_of(&self, name: &str, actor: &str) -> Result<(), ApiError> {
+        let origin = noc_sources::topology_origin(name);
+        let state = self.shared.store.state().await;
+        let topology = &state.topology;
+        let contributed = topology.nodes.iter().any(|n| n.origins.contains(&origin))
+            || topology
+                .relations
+                .iter()
+                .any(|r| r.origins.contains(&origin));
+        if contributed {
+            let body = EventBody::TopologyLoaded {
+                origin,
+                topology: Topology::default(),
+            };
+            self.record(body, actor).await?;
+        }
         Ok(())
     }
 

@@ -57,6 +57,12 @@ fn enabled_by_default() -> bool {
     true
 }
 
+/// A source that knows the estate describes it unless told not to: the topology
+/// then fills itself and alarms land on known nodes.
+fn discover_by_default() -> bool {
+    true
+}
+
 /// The kind of a source and what only that kind needs.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, TS, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -76,6 +82,10 @@ pub enum SourceSettings {
         targets: bool,
         #[serde(default)]
         kpis: Vec<KpiQuery>,
+        /// Discover the topology from the scrape targets and their labels
+        /// (docs/discovery.md); on unless turned off.
+        #[serde(default = "discover_by_default")]
+        discover_topology: bool,
     },
     /// Zabbix JSON-RPC API (`.../api_jsonrpc.php`). With `user`, the secret is the
     /// password (`user.login`); without, it is an API token.
@@ -84,6 +94,10 @@ pub enum SourceSettings {
         #[serde(default)]
         user: Option<String>,
         secret: SecretRef,
+        /// Discover the topology from the hosts and host groups (docs/discovery.md);
+        /// on unless turned off.
+        #[serde(default = "discover_by_default")]
+        discover_topology: bool,
     },
     HttpProbe(HttpProbe),
     TcpProbe(TcpProbe),
@@ -105,6 +119,19 @@ impl SourceSettings {
             SourceSettings::DnsProbe(_) => "dns_probe",
             SourceSettings::IcmpProbe(_) => "icmp_probe",
             SourceSettings::BlackboxProbe(_) => "blackbox_probe",
+        }
+    }
+
+    /// Whether the source sends its view of the topology (`source:<name>`).
+    pub fn discovers_topology(&self) -> bool {
+        match self {
+            SourceSettings::Prometheus {
+                discover_topology, ..
+            }
+            | SourceSettings::Zabbix {
+                discover_topology, ..
+            } => *discover_topology,
+            _ => false,
         }
     }
 

@@ -4,6 +4,7 @@
 pub mod alertmanager;
 mod clock;
 pub mod demo;
+mod discovery;
 #[cfg(test)]
 mod fake_endpoint;
 mod polling;
@@ -15,6 +16,7 @@ pub mod webhook;
 pub mod zabbix;
 
 pub use clock::SystemClock;
+pub use discovery::origin as topology_origin;
 pub use polling::PollConfig;
 pub use source::{
     check, expected_interval, poll_config, spawn, validate, CheckOutcome, Secret, SourceContext,

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use noc_model::{
     AlarmSignal, Clock, HealthStatus, HttpAuth, KpiReading, Labels, Millis, Signal, SourceHealth,
+    Topology,
 };
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
 use thiserror::Error;
@@ -224,6 +225,8 @@ pub struct Observed {
     pub failed_members: Vec<String>,
     /// Values sent after every poll, changed or not.
     pub readings: Vec<KpiReading>,
+    /// The source's view of the topology, on the polls that discovered it.
+    pub topology: Option<Topology>,
 }
 
 impl Observed {
@@ -288,7 +291,16 @@ pub async fn run<F, Fut>(
         let now = clock.now();
         let (signals, status, detail) = match result {
             Ok(observed) => {
-                let mut signals = changes(&mut firing, observed.alarms, now);
+                // The topology first, so that this poll's alarms land on the nodes it found.
+                let mut signals: Vec<Signal> = observed
+                    .topology
+                    .map(|topology| Signal::Topology {
+                        origin: crate::discovery::origin(&config.name),
+                        topology,
+                    })
+                    .into_iter()
+                    .collect();
+                signals.extend(changes(&mut firing, observed.alarms, now));
                 signals.extend(observed.readings.into_iter().map(Signal::Kpi));
                 let (status, detail) = if !observed.failed_members.is_empty() {
                     (HealthStatus::Degraded, observed.failed_members.join("; "))

@@ -233,7 +233,17 @@ export type SourceSettings = { "kind": "alertmanager", urls: Array<string>, auth
 /**
  * Report scrape targets that are down as alarms on their node.
  */
-targets: boolean, kpis: Array<KpiQuery>, } | { "kind": "zabbix", url: string, user: string | null, secret: SecretRef, } | { "kind": "http_probe" } & HttpProbe | { "kind": "tcp_probe" } & TcpProbe | { "kind": "dns_probe" } & DnsProbe | { "kind": "icmp_probe" } & IcmpProbe | { "kind": "blackbox_probe" } & BlackboxProbe;
+targets: boolean, kpis: Array<KpiQuery>, 
+/**
+ * Discover the topology from the scrape targets and their labels
+ * (docs/discovery.md); on unless turned off.
+ */
+discover_topology: boolean, } | { "kind": "zabbix", url: string, user: string | null, secret: SecretRef, 
+/**
+ * Discover the topology from the hosts and host groups (docs/discovery.md);
+ * on unless turned off.
+ */
+discover_topology: boolean, } | { "kind": "http_probe" } & HttpProbe | { "kind": "tcp_probe" } & TcpProbe | { "kind": "dns_probe" } & DnsProbe | { "kind": "icmp_probe" } & IcmpProbe | { "kind": "blackbox_probe" } & BlackboxProbe;
 
 export type SourceDefinition = { 
 /**

@@ -20,7 +20,7 @@ const view = (name: string, kind: 'alertmanager' | 'zabbix'): SourceView => ({
     settings:
       kind === 'alertmanager'
         ? { kind, urls: ['http://am/'], auth: null }
-        : { kind, url: 'http://z/', user: null, secret: { from: 'env', name: 'Z' } },
+        : { kind, url: 'http://z/', user: null, secret: { from: 'env', name: 'Z' }, discover_topology: true },
   },
   origin: 'console',
   health: null,

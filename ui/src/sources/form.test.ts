@@ -23,13 +23,17 @@ const everyKind: SourceDefinition[] = [
     url: 'http://prom:9090',
     auth: null,
     targets: true,
+    discover_topology: true,
     kpis: [
       { name: 'orders', query: 'sum(rate(orders_total[5m]))', unit: '/s' },
       { name: 'up', query: 'count(up == 1)', unit: null },
     ],
   }),
-  define({ kind: 'zabbix', url: 'https://zbx/api_jsonrpc.php', user: 'Admin', secret: { from: 'env', name: 'ZBX_PASSWORD' } }, { node: 'dc1' }),
-  define({ kind: 'zabbix', url: 'https://zbx/api_jsonrpc.php', user: null, secret: { from: 'keyring', entry: 'zbx' } }),
+  define(
+    { kind: 'zabbix', url: 'https://zbx/api_jsonrpc.php', user: 'Admin', secret: { from: 'env', name: 'ZBX_PASSWORD' }, discover_topology: true },
+    { node: 'dc1' },
+  ),
+  define({ kind: 'zabbix', url: 'https://zbx/api_jsonrpc.php', user: null, secret: { from: 'keyring', entry: 'zbx' }, discover_topology: false }),
   define({
     kind: 'http_probe',
     url: 'https://shop.example/health',
@@ -97,6 +101,13 @@ describe('form and definition', () => {
     expect(http.definition.settings).toMatchObject({ expect_status: [200, 301, 404] });
     const dns = valid(filled('dns_probe', { dnsName: 'a.example', resolvers: '1.1.1.1,\n8.8.8.8', expected: '10.0.0.1 10.0.0.2' }));
     expect(dns.definition.settings).toMatchObject({ resolvers: ['1.1.1.1', '8.8.8.8'], expected: ['10.0.0.1', '10.0.0.2'] });
+  });
+
+  it('discovers the topology of a new Prometheus or Zabbix unless unticked', () => {
+    const prometheus = valid(filled('prometheus', { url: 'http://p/' }));
+    expect(prometheus.definition.settings).toMatchObject({ discover_topology: true });
+    const zabbix = valid(filled('zabbix', { url: 'https://z/api_jsonrpc.php', secretEnv: 'Z', discoverTopology: false }));
+    expect(zabbix.definition.settings).toMatchObject({ discover_topology: false });
   });
 
   it('keeps common fields when the kind changes and drops a secret choice the kind lacks', () => {

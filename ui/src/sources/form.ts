@@ -41,6 +41,8 @@ export interface SourceForm {
   url: string;
   user: string;
   targets: boolean;
+  /** Prometheus and Zabbix: send the estate they know as the source's topology. */
+  discoverTopology: boolean;
   kpis: KpiRow[];
   method: string;
   expectStatus: string;
@@ -76,6 +78,7 @@ export function emptyForm(kind: SourceKind = 'alertmanager'): SourceForm {
     url: '',
     user: '',
     targets: false,
+    discoverTopology: true,
     kpis: [],
     method: 'GET',
     expectStatus: '',
@@ -165,12 +168,14 @@ export function formOf(definition: SourceDefinition): SourceForm {
     case 'prometheus':
       form.url = s.url;
       form.targets = s.targets;
+      form.discoverTopology = s.discover_topology;
       form.kpis = s.kpis.map((k) => ({ name: k.name, query: k.query, unit: text(k.unit) }));
       takeAuth(s.auth);
       break;
     case 'zabbix':
       form.url = s.url;
       form.user = text(s.user);
+      form.discoverTopology = s.discover_topology;
       takeSecret(s.secret);
       break;
     case 'http_probe':
@@ -314,7 +319,14 @@ export function readForm(form: SourceForm): ReadResult {
         if (k.name !== '' && names.has(k.name)) fail(`kpis.${i}.name`, 'sourceForm.error.duplicate');
         names.add(k.name);
       });
-      settings = { kind: 'prometheus', url: url('url', form.url), auth, targets: form.targets, kpis };
+      settings = {
+        kind: 'prometheus',
+        url: url('url', form.url),
+        auth,
+        targets: form.targets,
+        kpis,
+        discover_topology: form.discoverTopology,
+      };
       break;
     }
     case 'zabbix':
@@ -323,6 +335,7 @@ export function readForm(form: SourceForm): ReadResult {
         url: url('url', form.url),
         user,
         secret: secretRef ?? { from: 'env', name: '' },
+        discover_topology: form.discoverTopology,
       };
       break;
     case 'http_probe': {

@@ -77,6 +77,9 @@ source_section!(
         targets: bool,
         #[serde(default)]
         kpi: Vec<KpiQuery>,
+        /// Topology from the scrape targets and their labels (docs/discovery.md).
+        #[serde(default = "enabled")]
+        discover_topology: bool,
     }
 );
 
@@ -86,6 +89,9 @@ source_section!(
         url: Spanned<String>,
         user: Option<String>,
         secret_env: Spanned<String>,
+        /// Topology from the hosts and host groups (docs/discovery.md).
+        #[serde(default = "enabled")]
+        discover_topology: bool,
     }
 );
 
@@ -211,6 +217,7 @@ impl SourceSection for PrometheusSection {
             auth: auth(&self.user, &self.secret_env)?,
             targets: self.targets,
             kpis: self.kpi.clone(),
+            discover_topology: self.discover_topology,
         }))
     }
 }
@@ -223,6 +230,7 @@ impl SourceSection for ZabbixSection {
             url: self.url.get_ref().clone(),
             user: self.user.clone().filter(|u| !u.trim().is_empty()),
             secret: env_ref(&self.secret_env)?,
+            discover_topology: self.discover_topology,
         }))
     }
 }

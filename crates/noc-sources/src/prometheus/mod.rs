@@ -1,16 +1,21 @@
 //! Prometheus as a source: its alert list (`GET /api/v1/alerts`, pending and
 //! firing alerts), alerting rules it cannot evaluate, optionally the scrape targets
 //! that are down, and KPI queries. For sites that run Prometheus without
-//! Alertmanager, or want to see alerts while they are still pending.
+//! Alertmanager, or want to see alerts while they are still pending. Its scrape
+//! targets also describe the estate: see [`discovery`].
 
+mod discovery;
 mod payload;
 #[cfg(test)]
 mod tests;
+
+use std::sync::{Arc, Mutex};
 
 use noc_model::{HealthStatus, KpiQuery, KpiReading, Millis, SourceDefinition, SourceSettings};
 use serde::de::DeserializeOwned;
 use tokio::task::JoinHandle;
 
+use crate::discovery::Schedule;
 use crate::polling::{
     self, fetch_body, http_client, Credentials, FetchError, Observed, PollConfig,
 };
@@ -30,6 +35,9 @@ pub struct Server {
     pub node: Option<String>,
     pub targets: bool,
     pub kpis: Vec<KpiQuery>,
+    /// When the targets are read for the topology, and whether the last reading
+    /// failed; `None` with discovery turned off. Shared by the polls of one run.
+    pub discovery: Option<Arc<Mutex<Schedule>>>,
 }
 
 impl Server {
@@ -42,6 +50,7 @@ impl Server {
             auth,
             targets,
             kpis,
+            discover_topology,
         } = &definition.settings
         else {
             return Err(SourceError::Invalid(format!(
@@ -51,11 +60,14 @@ impl Server {
         };
         let mut config = poll_config(definition, url);
         config.credentials = Credentials::from_auth(auth.as_ref(), secret);
+        let discovery = discover_topology
+            .then(|| Arc::new(Mutex::new(Schedule::for_interval(config.interval))));
         Ok(Server {
             config,
             node: definition.node.clone(),
             targets: *targets,
             kpis: kpis.clone(),
+            discovery,
         })
     }
 
@@ -92,24 +104,81 @@ impl Server {
                 .alarms
                 .extend(group.broken_rules(source, self.node.as_deref(), now));
         }
-        if self.targets {
-            let targets: payload::TargetsData = fetch(
-                client,
-                &self.url("/api/v1/targets?state=active"),
-                "a Prometheus target list",
-            )
-            .await?;
-            observed.alarms.extend(
-                targets
-                    .active_targets
-                    .iter()
-                    .filter_map(|target| target.down_alarm(source, now)),
-            );
+        let discover = self.discovery_due();
+        let targets = if self.targets {
+            let fetched = self.fetch_targets(client).await;
+            if let (true, Err(e)) = (discover, &fetched) {
+                self.discovery_failed(e.to_string());
+            }
+            Some(fetched?)
+        } else if discover {
+            // Only discovery wants the list: its failure must not stop the alarms.
+            self.fetch_targets(client)
+                .await
+                .map_err(|e| self.discovery_failed(e.to_string()))
+                .ok()
+        } else {
+            None
+        };
+        if let Some(targets) = &targets {
+            if self.targets {
+                observed.alarms.extend(
+                    targets
+                        .active_targets
+                        .iter()
+                        .filter_map(|target| target.down_alarm(source, now)),
+                );
+            }
+            if discover {
+                observed.topology = Some(discovery::estate(&targets.active_targets));
+                self.discovery_succeeded();
+            }
+        }
+        if let Some(failure) = self.discovery_failure() {
+            observed.failed_members.push(failure);
         }
         for kpi in &self.kpis {
             observed.readings.push(self.reading(client, kpi, now).await);
         }
         Ok(observed)
+    }
+
+    async fn fetch_targets(
+        &self,
+        client: &reqwest::Client,
+    ) -> Result<payload::TargetsData, FetchError> {
+        fetch(
+            client,
+            &self.url("/api/v1/targets?state=active"),
+            "a Prometheus target list",
+        )
+        .await
+    }
+
+    fn schedule(&self) -> Option<std::sync::MutexGuard<'_, Schedule>> {
+        self.discovery
+            .as_ref()
+            .map(|shared| shared.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    fn discovery_due(&self) -> bool {
+        self.schedule().is_some_and(|mut schedule| schedule.due())
+    }
+
+    fn discovery_succeeded(&self) {
+        if let Some(mut schedule) = self.schedule() {
+            schedule.succeeded();
+        }
+    }
+
+    fn discovery_failed(&self, why: String) {
+        if let Some(mut schedule) = self.schedule() {
+            schedule.failed(why);
+        }
+    }
+
+    fn discovery_failure(&self) -> Option<String> {
+        self.schedule().and_then(|schedule| schedule.failure())
     }
 
     async fn reading(&self, client: &reqwest::Client, kpi: &KpiQuery, now: Millis) -> KpiReading {

@@ -12,8 +12,8 @@ use crate::source::SourceContext;
 
 use axum::http::StatusCode;
 use noc_model::{
-    HealthStatus, KpiQuery, KpiReading, ManualClock, Severity, Signal, SourceDefinition,
-    SourceHealth, SourceSettings,
+    HealthStatus, KpiQuery, KpiReading, ManualClock, NodeKind, RelationKind, Severity, Signal,
+    SourceDefinition, SourceHealth, SourceSettings, Topology,
 };
 use tokio::sync::mpsc;
 
@@ -68,6 +68,8 @@ fn definition(url: &str, targets: bool, kpis: Vec<KpiQuery>) -> SourceDefinition
             auth: None,
             targets,
             kpis,
+            // Most tests serve no target list; discovery has tests of its own.
+            discover_topology: false,
         },
     }
 }
@@ -481,4 +483,206 @@ async fn check_reports_the_version_from_the_build_information() {
         .unwrap_err();
     assert_eq!(status, HealthStatus::BadPayload);
     assert!(detail.contains("404"), "{detail}");
+}
+
+/// Targets of the usual shapes: Prometheus itself, two jobs on one host with site and
+/// rack labels, an SNMP and two blackbox targets (one relabelled, one not), IPv6.
+const DISCOVERY_TARGETS: &str = include_str!("fixtures/targets.json");
+
+fn discovered() -> Topology {
+    let Ok(super::payload::Answer::Data(targets)) =
+        super::payload::parse::<super::payload::TargetsData>(DISCOVERY_TARGETS.as_bytes())
+    else {
+        panic!("the fixture is a target list");
+    };
+    super::discovery::estate(&targets.active_targets)
+}
+
+fn relations_from(topology: &Topology, node: &str, kind: RelationKind) -> Vec<String> {
+    let mut to: Vec<String> = topology
+        .relations
+        .iter()
+        .filter(|r| r.from == node && r.kind == kind)
+        .map(|r| r.to.clone())
+        .collect();
+    to.sort();
+    to
+}
+
+#[test]
+fn each_host_is_one_node_named_as_its_alarms_name_it() {
+    let topology = discovered();
+    let node = |id: &str| {
+        topology
+            .node(id)
+            .filter(|n| n.id == id)
+            .unwrap_or_else(|| panic!("no node {id}"))
+    };
+    let web = node("web-1");
+    assert_eq!(web.kind, NodeKind::Host);
+    assert_eq!(web.aliases, ["web-1:8080", "web-1:9100"]);
+    assert_eq!(web.attributes["job"], "node, shop");
+    assert_eq!(web.attributes["scrape_pool"], "node, shop");
+    assert_eq!(
+        web.attributes["health"], "down",
+        "as healthy as its worst target"
+    );
+    assert_eq!(web.owners, ["web-team"]);
+    assert_eq!(
+        relations_from(&topology, "web-1", RelationKind::LocatedIn),
+        ["rack:Beijing/R12", "site:Beijing"]
+    );
+    assert_eq!(
+        relations_from(&topology, "rack:Beijing/R12", RelationKind::LocatedIn),
+        ["site:Beijing"]
+    );
+    assert_eq!(node("job:node").kind, NodeKind::Service);
+    assert_eq!(
+        relations_from(&topology, "job:node", RelationKind::RunsOn),
+        ["2001:db8::7", "web-1"]
+    );
+    assert_eq!(node("2001:db8::7").aliases, ["[2001:db8::7]:9100"]);
+    assert_eq!(node("localhost").aliases, ["localhost:9090"]);
+    assert_eq!(
+        relations_from(&topology, "job:prometheus", RelationKind::RunsOn),
+        ["localhost"]
+    );
+}
+
+#[test]
+fn a_probe_is_the_probed_thing_not_its_exporter() {
+    let topology = discovered();
+    for exporter in ["blackbox", "blackbox:9115", "snmp-exporter"] {
+        assert!(topology.node(exporter).is_none(), "{exporter} is a node");
+    }
+    let switch = topology.node("core-sw1").unwrap();
+    assert_eq!(switch.kind, NodeKind::NetworkDevice, "noc_kind label");
+    assert_eq!(switch.attributes["probed_by"], "snmp-exporter:9116");
+    assert_eq!(switch.attributes["probe_module"], "if_mib");
+    assert_eq!(
+        relations_from(&topology, "core-sw1", RelationKind::LocatedIn),
+        ["site:Shanghai"],
+        "the dc label"
+    );
+    assert!(
+        topology.node("job:snmp").is_none(),
+        "a probe job runs on nothing"
+    );
+
+    let url = "https://shop.example/health";
+    let shop = topology.node(url).unwrap();
+    assert_eq!(shop.kind, NodeKind::Service);
+    assert_eq!(shop.attributes["probe_module"], "http_2xx");
+    assert_eq!(
+        relations_from(&topology, url, RelationKind::RunsOn),
+        ["shop.example"]
+    );
+    assert_eq!(
+        relations_from(&topology, "shop.example", RelationKind::LocatedIn),
+        ["site:Beijing"]
+    );
+    // Not relabelled: the instance is the exporter, the target parameter is the node.
+    let pinged = topology.node("10.0.0.9").unwrap();
+    assert_eq!(pinged.attributes["probe_module"], "icmp");
+    assert_eq!(pinged.attributes["probed_by"], "blackbox:9115");
+}
+
+#[test]
+fn the_same_targets_give_the_same_topology() {
+    assert_eq!(discovered(), discovered());
+}
+
+fn discovering(url: &str, targets: bool) -> Running {
+    let mut definition = definition(url, targets, Vec::new());
+    let SourceSettings::Prometheus {
+        discover_topology, ..
+    } = &mut definition.settings
+    else {
+        unreachable!()
+    };
+    *discover_topology = true;
+    start_with(definition, TEST_TIMEOUT)
+}
+
+async fn next_topology(source: &mut Running) -> (String, Topology) {
+    loop {
+        if let Signal::Topology { origin, topology } = source.next().await {
+            return (origin, topology);
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_first_poll_sends_the_topology_before_the_alarms_on_it() {
+    let (url, _replies) = serve_all(&[
+        ("/api/v1/alerts", Reply::json(TWO_ALERTS)),
+        ("/api/v1/rules", Reply::json(NO_RULES)),
+        ("/api/v1/targets", Reply::json(DISCOVERY_TARGETS)),
+    ])
+    .await;
+    let mut source = discovering(&url, true);
+    let health = source.health(&mut Vec::new()).await;
+    assert_recovered(&health);
+    let Signal::Topology { origin, topology } = source.next().await else {
+        panic!("the topology comes first");
+    };
+    assert_eq!(origin, "source:prom-test");
+    assert_eq!(topology, discovered());
+    let down = source.alarm(|a| a.key.starts_with("target/")).await;
+    assert_eq!(down.node.as_deref(), Some("web-1"));
+    assert!(topology.node(down.node.as_deref().unwrap()).is_some());
+}
+
+#[tokio::test]
+async fn a_target_list_that_fails_is_reported_and_alerts_keep_coming() {
+    let (url, replies) = serve_all(&[
+        ("/api/v1/alerts", Reply::json(TWO_ALERTS)),
+        ("/api/v1/rules", Reply::json(NO_RULES)),
+        (
+            "/api/v1/targets",
+            Reply::json(r#"{"status":"success","data":{"activeTargets":[{"labels":{}}]}}"#),
+        ),
+    ])
+    .await;
+    let mut source = discovering(&url, false);
+    let mut alarms = Vec::new();
+    let health = source.health(&mut alarms).await;
+    assert_eq!(health.status, HealthStatus::Degraded);
+    assert!(
+        health.detail.contains("topology discovery failed") && health.detail.contains("health"),
+        "{}",
+        health.detail
+    );
+    while alarms.len() < 2 {
+        alarms.push(source.alarm(|_| true).await);
+    }
+    assert!(!source
+        .drain()
+        .iter()
+        .any(|s| matches!(s, Signal::Topology { .. })));
+
+    *replies[2].lock().unwrap() = Reply {
+        status: StatusCode::SERVICE_UNAVAILABLE,
+        content_type: "text/plain",
+        body: b"overloaded".to_vec(),
+    };
+    let health = source.health(&mut Vec::new()).await;
+    assert_eq!(health.status, HealthStatus::Degraded);
+    assert!(health.detail.contains("HTTP 503"), "{}", health.detail);
+
+    *replies[2].lock().unwrap() = Reply::json(DISCOVERY_TARGETS);
+    let health = source.health(&mut Vec::new()).await;
+    assert_recovered(&health);
+    let (_, topology) = next_topology(&mut source).await;
+    assert_eq!(topology, discovered());
+}
+
+/// Healthy again as far as discovery goes (a loaded test machine may make it slow).
+fn assert_recovered(health: &SourceHealth) {
+    assert!(
+        health.status != HealthStatus::Degraded && !health.detail.contains("discovery"),
+        "{:?}: {}",
+        health.status,
+        health.detail
+    );
 }

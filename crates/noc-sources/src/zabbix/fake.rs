@@ -29,13 +29,19 @@ pub(crate) struct Fixtures {
     pub triggers: &'static str,
     acknowledged: &'static str,
     event_get: &'static str,
+    /// `host.get` for discovery, in the shape of the version's answer.
+    pub hosts: &'static str,
+    /// Host groups are `selectHostGroups` (6.2+), not `selectGroups`.
+    pub host_groups: bool,
 }
 
 macro_rules! fixtures {
-    ($dir:literal, $version:literal, $bearer:literal) => {
+    ($dir:literal, $version:literal, $bearer:literal, $host_groups:literal) => {
         Fixtures {
             version: $version,
             bearer: $bearer,
+            host_groups: $host_groups,
+            hosts: include_str!(concat!("fixtures/", $dir, "/host.get.json")),
             apiinfo: include_str!(concat!("fixtures/", $dir, "/apiinfo.version.json")),
             user_login: include_str!(concat!("fixtures/", $dir, "/user.login.json")),
             login_failed: include_str!(concat!("fixtures/", $dir, "/user.login.failed.json")),
@@ -53,8 +59,8 @@ macro_rules! fixtures {
     };
 }
 
-pub(crate) static ZABBIX_60: Fixtures = fixtures!("6.0", "6.0.14", false);
-pub(crate) static ZABBIX_70: Fixtures = fixtures!("7.0", "7.0.5", true);
+pub(crate) static ZABBIX_60: Fixtures = fixtures!("6.0", "6.0.14", false, false);
+pub(crate) static ZABBIX_70: Fixtures = fixtures!("7.0", "7.0.5", true, true);
 
 /// How the fake expects the console to log in.
 #[derive(Clone)]
@@ -92,6 +98,8 @@ pub(crate) struct FakeState {
     pub logins: usize,
     pub problems: Vec<Value>,
     pub triggers: Vec<Value>,
+    /// What `host.get` lists; tests may replace it with anything.
+    pub hosts: Value,
     pub raw: Option<Raw>,
     /// Methods in the order they were called.
     pub calls: Vec<String>,
@@ -120,6 +128,7 @@ pub(crate) async fn serve(fixtures: &'static Fixtures, login: Login) -> (String,
         logins: 0,
         problems: list_of(fixtures.problems),
         triggers: list_of(fixtures.triggers),
+        hosts: hosts_of(fixtures),
         raw: None,
         calls: Vec::new(),
     }));
@@ -249,6 +258,7 @@ fn answer(state: &mut FakeState, headers: &HeaderMap, request: &Value) -> Value 
         "trigger.get" => triggers(state, params, &id),
         "event.acknowledge" => acknowledge(state, params, &id),
         "event.get" => events(state, params, &id),
+        "host.get" => hosts(state, params, &id),
         _ => error(id, -32601, "Method not found.", &format!("fake: {method}")),
     }
 }
@@ -392,4 +402,29 @@ fn events(state: &FakeState, params: &Value, id: &Value) -> Value {
         })
         .collect();
     ok(Value::Array(list), id)
+}
+
+/// Refuses the host group parameter the version does not know, as Zabbix does.
+fn hosts(state: &FakeState, params: &Value, id: &Value) -> Value {
+    let (wanted, refused) = if state.fixtures.host_groups {
+        ("selectHostGroups", "selectGroups")
+    } else {
+        ("selectGroups", "selectHostGroups")
+    };
+    if params.get(refused).is_some() {
+        let data = format!("Invalid parameter \"/\": unexpected parameter \"{refused}\".");
+        return error(id.clone(), -32602, "Invalid params.", &data);
+    }
+    for name in [wanted, "selectInterfaces", "selectTags"] {
+        if params.get(name).is_none() {
+            let data = format!("fake: host.get needs {name}");
+            return error(id.clone(), -32602, "Invalid params.", &data);
+        }
+    }
+    ok(state.hosts.clone(), id)
+}
+
+/// The recorded `host.get` list of a version, to put back after a test changed it.
+pub(crate) fn hosts_of(fixtures: &Fixtures) -> Value {
+    result_of(fixtures.hosts)
 }

@@ -1,8 +1,10 @@
 //! Zabbix as a source: polls the open problems of a Zabbix 6.0–7.x through its
 //! JSON-RPC API (`…/api_jsonrpc.php`), one alarm per problem, on the host of the
 //! problem's trigger; a problem that is no longer open is resolved. Operators can
-//! acknowledge a problem in Zabbix from the console.
+//! acknowledge a problem in Zabbix from the console. Its hosts and host groups also
+//! describe the estate: see [`discovery`].
 
+mod discovery;
 #[cfg(test)]
 mod fake;
 mod problem;
@@ -13,7 +15,7 @@ mod tests;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use noc_model::{Clock, HealthStatus, Millis, Signal, SourceDefinition, SourceSettings};
+use noc_model::{Clock, HealthStatus, Millis, Signal, SourceDefinition, SourceSettings, Topology};
 use serde::Deserialize;
 use serde_json::json;
 use thiserror::Error;
@@ -22,6 +24,7 @@ use tokio::sync::Mutex;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+use crate::discovery::Schedule;
 use crate::polling::{self, FetchError, Observed, PollConfig};
 use crate::source::{poll_config, CheckOutcome, Secret, SourceContext, SourceError};
 use problem::{Context, Problem, Trigger};
@@ -109,9 +112,16 @@ pub fn spawn(
 ) -> Result<JoinHandle<()>, SourceError> {
     let connection = connection(definition, ctx.secret)?;
     let config = poll_config(definition, connection.url());
+    let discovery = definition
+        .settings
+        .discovers_topology()
+        .then(|| Schedule::for_interval(config.interval));
     Ok(spawn_polling(
         config,
-        connection,
+        Session {
+            connection,
+            discovery,
+        },
         definition.node.clone(),
         ctx.clock,
         ctx.signals,
@@ -119,9 +129,16 @@ pub fn spawn(
     ))
 }
 
+/// What the polls of one run share: the connection, and when discovery is due
+/// (`None` with discovery turned off).
+struct Session {
+    connection: Connection,
+    discovery: Option<Schedule>,
+}
+
 fn spawn_polling(
     config: PollConfig,
-    connection: Connection,
+    session: Session,
     fallback_node: Option<String>,
     clock: Arc<dyn Clock>,
     out: Sender<Signal>,
@@ -129,7 +146,7 @@ fn spawn_polling(
 ) -> JoinHandle<()> {
     let source = config.name.clone();
     let api_url = config.url.clone();
-    let connection = Arc::new(Mutex::new(connection));
+    let session = Arc::new(Mutex::new(session));
     tokio::spawn(polling::run(
         config,
         KIND,
@@ -137,22 +154,39 @@ fn spawn_polling(
         out,
         shutdown,
         move |client, now| {
-            let connection = connection.clone();
+            let session = session.clone();
             let source = source.clone();
             let api_url = api_url.clone();
             let fallback_node = fallback_node.clone();
             async move {
-                let mut connection = connection.lock().await;
+                let mut session = session.lock().await;
+                let Session {
+                    connection,
+                    discovery,
+                } = &mut *session;
                 let target = Target {
                     source: &source,
                     api_url: &api_url,
                     fallback_node: fallback_node.as_deref(),
                 };
-                let result = observe(&mut connection, &client, &target, now).await;
+                let result = observe(connection, &client, &target, now).await;
                 if result.is_err() {
                     connection.forget_version();
                 }
-                result.map_err(ZabbixError::into_fetch)
+                let mut observed = result.map_err(ZabbixError::into_fetch)?;
+                if let Some(schedule) = discovery {
+                    if schedule.due() {
+                        match discover(connection, &client).await {
+                            Ok(topology) => {
+                                observed.topology = Some(topology);
+                                schedule.succeeded();
+                            }
+                            Err(err) => schedule.failed(err.to_string()),
+                        }
+                    }
+                    observed.failed_members.extend(schedule.failure());
+                }
+                Ok(observed)
             }
         },
     ))
@@ -196,6 +230,17 @@ async fn observe(
         observed.record(alarm, unmapped.as_deref());
     }
     Ok(observed)
+}
+
+/// The hosts and host groups as the topology; a failure leaves the alarms alone.
+async fn discover(
+    connection: &mut Connection,
+    client: &reqwest::Client,
+) -> Result<Topology, ZabbixError> {
+    let version = connection.version(client).await?;
+    let params = discovery::hosts_params(version.has_host_groups());
+    let hosts: Vec<discovery::Host> = connection.call(client, "host.get", params).await?;
+    Ok(discovery::estate(&hosts))
 }
 
 /// "Test connection": the version, and how many problems are open.

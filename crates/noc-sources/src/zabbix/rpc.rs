@@ -37,6 +37,11 @@ impl Version {
         self.major >= 6
     }
 
+    /// From 6.2 on host groups are `selectHostGroups` (template groups split off).
+    pub fn has_host_groups(&self) -> bool {
+        (self.major, self.minor) >= (6, 2)
+    }
+
     /// From 6.4 on Zabbix reads the credentials from the `Authorization` header; the
     /// body's `auth` field, the only way before, was removed in 7.2.
     fn bearer_header(&self) -> bool {
@@ -302,6 +307,7 @@ mod tests {
         assert!(v60.supported() && !v60.bearer_header());
         assert!(v64.bearer_header() && v72.bearer_header());
         assert!(!Version::parse("5.4.9").unwrap().supported());
+        assert!(!v60.has_host_groups() && Version::parse("6.2.0").unwrap().has_host_groups());
         assert_eq!(Version::parse("seven"), None);
     }
 

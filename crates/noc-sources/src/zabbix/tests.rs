@@ -8,17 +8,18 @@ use std::time::Duration;
 
 use axum::http::StatusCode;
 use noc_model::{
-    AlarmSignal, HealthStatus, ManualClock, SecretRef, Severity, Signal, SourceDefinition,
-    SourceHealth, SourceSettings,
+    AlarmSignal, HealthStatus, ManualClock, NodeKind, RelationKind, SecretRef, Severity, Signal,
+    SourceDefinition, SourceHealth, SourceSettings, Topology,
 };
 use serde_json::json;
 
 use super::fake::{serve, Fixtures, Login, Raw, Shared, API_PATH, ZABBIX_60, ZABBIX_70};
 use super::rpc::{Connection, Credentials};
-use super::{acknowledge, check, spawn_polling, ZabbixError};
+use super::{acknowledge, check, spawn, spawn_polling, Session, ZabbixError};
+use crate::discovery::Schedule;
 use crate::fake_endpoint::{Running, TEST_INTERVAL, TEST_TIMEOUT};
 use crate::polling::PollConfig;
-use crate::Secret;
+use crate::{Secret, SourceContext};
 
 const USER: &str = "noc-reader";
 const PASSWORD: &str = "pw-Zq8!never-shown";
@@ -43,6 +44,15 @@ fn token() -> Credentials {
 }
 
 fn start(url: &str, credentials: Credentials, timeout: Duration) -> Running {
+    start_polling(url, credentials, timeout, None)
+}
+
+fn start_polling(
+    url: &str,
+    credentials: Credentials,
+    timeout: Duration,
+    discovery: Option<Schedule>,
+) -> Running {
     let config = PollConfig {
         interval: TEST_INTERVAL,
         timeout,
@@ -52,7 +62,10 @@ fn start(url: &str, credentials: Credentials, timeout: Duration) -> Running {
     Running::start(|out, shutdown| {
         spawn_polling(
             config,
-            connection,
+            Session {
+                connection,
+                discovery,
+            },
             None,
             Arc::new(ManualClock::new(1_000)),
             out,
@@ -100,6 +113,7 @@ fn definition(url: &str, user: Option<&str>) -> SourceDefinition {
             secret: SecretRef::Env {
                 name: "ZABBIX_TEST_SECRET".into(),
             },
+            discover_topology: true,
         },
     }
 }
@@ -478,4 +492,200 @@ async fn a_redirect_loop_is_unreachable() {
     raw.location = Some(API_PATH.to_string());
     let health = health_with(raw, TEST_TIMEOUT).await;
     assert_health(&health, HealthStatus::Unreachable, "redirect");
+}
+
+/// The next topology the source sends, with its origin.
+async fn next_topology(source: &mut Running) -> (String, Topology) {
+    loop {
+        if let Signal::Topology { origin, topology } = source.next().await {
+            return (origin, topology);
+        }
+    }
+}
+
+fn located_in(topology: &Topology, node: &str) -> Vec<String> {
+    let mut places: Vec<String> = topology
+        .relations
+        .iter()
+        .filter(|r| r.from == node && r.kind == RelationKind::LocatedIn)
+        .map(|r| r.to.clone())
+        .collect();
+    places.sort();
+    places
+}
+
+#[tokio::test]
+async fn hosts_and_host_groups_become_the_topology_in_each_version() {
+    for fixtures in [&ZABBIX_60, &ZABBIX_70] {
+        let (url, fake) = serve(fixtures, Login::Token(TOKEN.into())).await;
+        let mut source = start_polling(&url, token(), TEST_TIMEOUT, Some(Schedule::every(100)));
+        // A poll reports its health before what it found.
+        let health = source.health(&mut Vec::new()).await;
+        assert_discovered(&health);
+        let (origin, topology) = next_topology(&mut source).await;
+        assert_eq!(origin, "source:zbx-test");
+        let version = fixtures.version;
+        let node = |id: &str| {
+            topology
+                .nodes
+                .iter()
+                .find(|n| n.id == id)
+                .unwrap_or_else(|| panic!("Zabbix {version}: no node {id}"))
+        };
+
+        let app = node("app-1");
+        assert_eq!(
+            (app.name.as_str(), app.kind),
+            ("Application 1", NodeKind::Host)
+        );
+        assert_eq!(app.aliases, ["10.1.0.21", "10.9.0.21", "app-1.bj.example"]);
+        assert_eq!(app.owners, ["app-team", "ops"]);
+        assert_eq!(app.attributes["address"], "10.1.0.21");
+        assert_eq!(app.attributes["zabbix_hostid"], "10562");
+        assert_eq!(app.attributes["tag.service"], "orders, billing");
+        assert_eq!(app.attributes["inventory.os"], "Debian 12");
+        assert!(
+            !app.attributes.contains_key("inventory.vendor"),
+            "empty fields stay out"
+        );
+        assert_eq!(
+            located_in(&topology, "app-1"),
+            [
+                "group:Beijing/Applications",
+                "group:Linux servers",
+                "rack:Beijing/R12"
+            ]
+        );
+        assert_eq!(
+            located_in(&topology, "group:Beijing/Applications"),
+            ["group:Beijing"]
+        );
+        assert_eq!(located_in(&topology, "rack:Beijing/R12"), ["site:Beijing"]);
+        assert_eq!(node("group:Linux servers").kind, NodeKind::Group);
+        assert_eq!(node("site:Beijing").kind, NodeKind::Site);
+
+        assert_eq!(
+            node("core-sw1").kind,
+            NodeKind::NetworkDevice,
+            "noc_kind tag"
+        );
+        assert_eq!(
+            located_in(&topology, "core-sw1"),
+            ["group:Network", "site:Beijing"]
+        );
+        let db = node("db-1");
+        assert_eq!(db.kind, NodeKind::Database);
+        assert_eq!(db.aliases, ["db-1.example"]);
+        assert_eq!(
+            db.attributes["address"], "db-1.example",
+            "useip 0: the DNS name"
+        );
+        // Two hosts on 127.0.0.1: the address names neither of them.
+        assert_eq!(
+            node("web-1").name,
+            "web-1",
+            "no visible name: the technical one"
+        );
+        assert_eq!(node("web-1").aliases, ["10.1.0.11"]);
+        assert!(node("Zabbix server").aliases.is_empty());
+        assert!(
+            topology
+                .nodes
+                .iter()
+                .all(|n| n.id != "lab-1" && n.id != "group:Lab"),
+            "a host Zabbix does not monitor is left out"
+        );
+
+        let calls = fake.lock().unwrap().calls.clone();
+        assert_eq!(calls.iter().filter(|c| *c == "host.get").count(), 1);
+    }
+}
+
+#[tokio::test]
+async fn a_host_list_zabbix_garbles_is_reported_while_problems_keep_coming() {
+    let (url, fake) = serve(&ZABBIX_60, password_login()).await;
+    fake.lock().unwrap().hosts[1]["interfaces"] = json!("10.1.0.21");
+    let mut source = start_polling(&url, password(), TEST_TIMEOUT, Some(Schedule::every(100)));
+    let mut alarms = Vec::new();
+    let health = source.health(&mut alarms).await;
+    assert_health(&health, HealthStatus::Degraded, "topology discovery failed");
+    assert!(
+        health.detail.contains("[1].interfaces"),
+        "{}",
+        health.detail
+    );
+    while alarms.len() < 6 {
+        if let Signal::Alarm(alarm) = source.next().await {
+            alarms.push(alarm);
+        }
+    }
+    assert!(
+        !source
+            .drain()
+            .iter()
+            .any(|s| matches!(s, Signal::Topology { .. })),
+        "nothing replaces the last topology"
+    );
+
+    fake.lock().unwrap().hosts = super::fake::hosts_of(&ZABBIX_60);
+    let health = source.health(&mut Vec::new()).await;
+    assert_discovered(&health);
+    let (_, topology) = next_topology(&mut source).await;
+    assert!(topology.node("app-1").is_some());
+}
+
+/// Nothing wrong with discovery (a loaded test machine may make the poll slow).
+fn assert_discovered(health: &SourceHealth) {
+    assert!(
+        health.status != HealthStatus::Degraded && !health.detail.contains("discovery"),
+        "{:?}: {}",
+        health.status,
+        health.detail
+    );
+}
+
+fn spawned(definition: &SourceDefinition) -> Running {
+    Running::start(|signals, shutdown| {
+        let (probe_results, _) = tokio::sync::mpsc::channel(1);
+        let ctx = SourceContext {
+            clock: Arc::new(ManualClock::new(1_000)),
+            signals,
+            probe_results,
+            shutdown,
+            secret: Some(Secret::new(TOKEN)),
+        };
+        spawn(definition, ctx).unwrap();
+    })
+}
+
+#[tokio::test]
+async fn discovery_follows_the_setting() {
+    let (url, fake) = serve(&ZABBIX_70, Login::Token(TOKEN.into())).await;
+    let mut definition = definition(&url, None);
+    definition.interval_secs = Some(1);
+    let mut source = spawned(&definition);
+    let (origin, _) = next_topology(&mut source).await;
+    assert_eq!(origin, "source:zbx-test");
+    drop(source);
+
+    let SourceSettings::Zabbix {
+        discover_topology, ..
+    } = &mut definition.settings
+    else {
+        unreachable!()
+    };
+    *discover_topology = false;
+    fake.lock().unwrap().calls.clear();
+    let mut source = spawned(&definition);
+    let mut polls = 0;
+    while polls < 2 {
+        match source.next().await {
+            Signal::Topology { .. } => panic!("discovery is turned off"),
+            Signal::Alive { .. } => polls += 1,
+            _ => {}
+        }
+    }
+    let calls = fake.lock().unwrap().calls.clone();
+    assert!(calls.contains(&"problem.get".to_string()));
+    assert!(!calls.contains(&"host.get".to_string()), "{calls:?}");
 }

@@ -181,6 +181,9 @@ export const en = {
   'sourceForm.authHint': 'With a user: basic authentication; without: the secret is sent as a bearer token',
   'sourceForm.zabbixUserHint': 'With a user the secret is the password; without, an API token',
   'sourceForm.targets': 'Report scrape targets that are down as alarms',
+  // Sources form: topology discovery
+  'sourceForm.discoverTopology': 'Discover the topology (hosts, groups, sites) from this source',
+  'sourceForm.discoverTopologyHint': 'Read again every 5 minutes; turning it off removes what this source added to the topology',
   'sourceForm.kpis': 'KPI queries',
   'sourceForm.kpiName': 'KPI name',
   'sourceForm.kpiQuery': 'PromQL query',
