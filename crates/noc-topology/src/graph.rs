@@ -58,7 +58,7 @@ fn relation_words(kind: RelationKind) -> &'static str {
 }
 
 /// Which way a walk follows the relations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Walk {
     /// Towards what a node needs.
     Upstream,
@@ -79,6 +79,50 @@ pub struct DependencyGraph {
     needs: Vec<Vec<Edge>>,
     needed_by: Vec<Vec<Edge>>,
     reach: HashMap<usize, Reach>,
+    impact: HashMap<(usize, Walk), Reached>,
+}
+
+/// What an impact walk from one node found, nearest first.
+#[derive(Debug, Default)]
+pub struct Reached {
+    pub nodes: Vec<ReachedNode>,
+    /// The business systems among `nodes`, in the same order.
+    pub business_systems: Vec<ReachedNode>,
+}
+
+/// Impact walks kept at most: asked node by node from the UI, the cache must not
+/// grow with every node of a large estate an operator ever clicked.
+const IMPACT_CACHE: usize = 1_024;
+
+/// How an impact walk may cross a `connects_to`, from the side it stands on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LinkStep {
+    /// From the network to what it carries (downstream), or from an endpoint to the
+    /// network carrying it (upstream): always.
+    Carried,
+    /// Between two network nodes or two endpoints: once in a row, as the engine's
+    /// walk, or a ring would make every device depend on every other.
+    Peer,
+    /// From an endpoint into the network (downstream), or from the network out to an
+    /// endpoint (upstream): a host failing does not take its switch down.
+    Never,
+}
+
+fn is_network(kind: NodeKind) -> bool {
+    matches!(kind, NodeKind::NetworkDevice | NodeKind::Link)
+}
+
+fn link_step(from: NodeKind, to: NodeKind, walk: Walk) -> LinkStep {
+    match (is_network(from), is_network(to), walk) {
+        (true, true, _) | (false, false, _) => LinkStep::Peer,
+        (true, false, Walk::Downstream) | (false, true, Walk::Upstream) => LinkStep::Carried,
+        _ => LinkStep::Never,
+    }
+}
+
+/// A state of the impact walk: a node, and whether the last step was a peer link.
+fn state(node: usize, after_peer: bool) -> usize {
+    node * 2 + usize::from(after_peer)
 }
 
 impl DependencyGraph {
@@ -203,48 +247,115 @@ impl DependencyGraph {
     }
 
     /// Everything `node` needs (`Walk::Upstream`) or everything needing it
-    /// (`Walk::Downstream`), nearest first, each with its shortest path from `node`.
+    /// (`Walk::Downstream`), nearest first (then by id), each with its shortest path
+    /// from `node`. The walk is the impact walk ([`DependencyGraph::impact_walk`]).
     pub fn reached(&mut self, node: &str, walk: Walk) -> Vec<ReachedNode> {
-        let Some(&start) = self.index.get(node) else {
-            return Vec::new();
-        };
-        self.reach_of(start);
-        let reach = &self.reach[&start];
-        let steps = match walk {
-            Walk::Upstream => &reach.upstream,
-            Walk::Downstream => &reach.downstream,
-        };
-        let mut found: Vec<ReachedNode> = steps
-            .iter()
-            .map(|(&i, step)| ReachedNode {
-                id: self.ids[i].clone(),
-                hops: step.hops,
-                path: self.impact_path(start, steps, i),
-            })
-            .collect();
-        found.sort_by(|a, b| a.hops.cmp(&b.hops).then_with(|| a.id.cmp(&b.id)));
-        found
+        self.impact_walk(node, walk)
+            .map(|r| r.nodes.clone())
+            .unwrap_or_default()
     }
 
-    fn impact_path(&self, start: usize, steps: &BTreeMap<usize, Step>, end: usize) -> ImpactPath {
-        let mut nodes = vec![self.ids[end].clone()];
+    /// The impact walk from `node` (an id or an alias), computed once and kept; `None`
+    /// for an unknown node. Unlike the correlation's walk it follows a link from the
+    /// network to the hosts it carries (a failed uplink reaches the services behind
+    /// its switch) but never from a host back into the network; between two devices
+    /// a link is still crossed only once in a row, and a site or a group reached on
+    /// the way is a dead end.
+    pub fn impact_walk(&mut self, node: &str, walk: Walk) -> Option<&Reached> {
+        let &start = self.index.get(node)?;
+        if !self.impact.contains_key(&(start, walk)) {
+            if self.impact.len() >= IMPACT_CACHE {
+                self.impact.clear();
+            }
+            let reached = self.impact_reached(start, walk);
+            self.impact.insert((start, walk), reached);
+        }
+        self.impact.get(&(start, walk))
+    }
+
+    fn impact_reached(&self, start: usize, walk: Walk) -> Reached {
+        let edges = match walk {
+            Walk::Upstream => &self.needs,
+            Walk::Downstream => &self.needed_by,
+        };
+        // Per walk state: how it was reached (previous state, relation) and its hops.
+        let mut came_from: Vec<Option<(usize, RelationKind, u32)>> = vec![None; self.ids.len() * 2];
+        let mut first: Vec<usize> = Vec::new();
+        let mut found = vec![false; self.ids.len()];
+        found[start] = true;
+        let mut queue = VecDeque::from([(start, false, 0u32)]);
+        while let Some((node, after_peer, hops)) = queue.pop_front() {
+            if node != start && matches!(self.kinds[node], NodeKind::Site | NodeKind::Group) {
+                continue;
+            }
+            for edge in &edges[node] {
+                if edge.to == start {
+                    continue;
+                }
+                let peer = match edge.kind {
+                    RelationKind::ConnectsTo => {
+                        match link_step(self.kinds[node], self.kinds[edge.to], walk) {
+                            LinkStep::Never => continue,
+                            LinkStep::Peer if after_peer => continue,
+                            LinkStep::Peer => true,
+                            LinkStep::Carried => false,
+                        }
+                    }
+                    _ => false,
+                };
+                let next = state(edge.to, peer);
+                if came_from[next].is_some() {
+                    continue;
+                }
+                came_from[next] = Some((state(node, after_peer), edge.kind, hops + 1));
+                if !found[edge.to] {
+                    found[edge.to] = true;
+                    first.push(next);
+                }
+                queue.push_back((edge.to, peer, hops + 1));
+            }
+        }
+        let mut nodes: Vec<ReachedNode> = first
+            .into_iter()
+            .map(|end| self.reached_node(start, end, &came_from))
+            .collect();
+        nodes.sort_by(|a, b| a.hops.cmp(&b.hops).then_with(|| a.id.cmp(&b.id)));
+        let business_systems = nodes
+            .iter()
+            .filter(|r| self.kind(&r.id) == Some(NodeKind::BusinessSystem))
+            .cloned()
+            .collect();
+        Reached {
+            nodes,
+            business_systems,
+        }
+    }
+
+    fn reached_node(
+        &self,
+        start: usize,
+        end: usize,
+        came_from: &[Option<(usize, RelationKind, u32)>],
+    ) -> ReachedNode {
+        let mut nodes = vec![self.ids[end / 2].clone()];
         let mut relations = Vec::new();
         let mut at = end;
-        while let Some(Step {
-            via: Some((prev, kind)),
-            ..
-        }) = steps.get(&at).copied()
-        {
-            relations.push(kind);
-            nodes.push(self.ids[prev].clone());
-            at = prev;
-            if at == start {
+        let hops = came_from[end].map_or(0, |(_, _, hops)| hops);
+        while at / 2 != start {
+            let Some((previous, kind, _)) = came_from[at] else {
                 break;
-            }
+            };
+            relations.push(kind);
+            nodes.push(self.ids[previous / 2].clone());
+            at = previous;
         }
         nodes.reverse();
         relations.reverse();
-        ImpactPath { nodes, relations }
+        ReachedNode {
+            id: self.ids[end / 2].clone(),
+            hops,
+            path: ImpactPath { nodes, relations },
+        }
     }
 
     fn reach_of(&mut self, start: usize) {

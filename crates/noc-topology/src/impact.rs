@@ -10,12 +10,8 @@ use crate::graph::{DependencyGraph, Walk};
 pub fn node_impact(graph: &mut DependencyGraph, node: &str) -> Option<NodeImpact> {
     let id = graph.canonical(node)?.to_string();
     let upstream = graph.reached(&id, Walk::Upstream);
-    let downstream = graph.reached(&id, Walk::Downstream);
-    let business_systems = downstream
-        .iter()
-        .filter(|r| graph.kind(&r.id) == Some(NodeKind::BusinessSystem))
-        .cloned()
-        .collect();
+    let down = graph.impact_walk(&id, Walk::Downstream)?;
+    let (downstream, business_systems) = (down.nodes.clone(), down.business_systems.clone());
     Some(NodeImpact {
         node: id,
         upstream,
@@ -37,13 +33,14 @@ pub fn incident_impact(
     let mut systems: Vec<ReachedNode> = Vec::new();
     for node in &failing {
         if graph.kind(node) == Some(NodeKind::BusinessSystem) {
-            keep_nearest(&mut systems, self_reached(node));
+            keep_nearest(&mut systems, &self_reached(node));
         }
-        for reached in graph.reached(node, Walk::Downstream) {
-            blast.insert(reached.id.clone());
-            if graph.kind(&reached.id) == Some(NodeKind::BusinessSystem) {
-                keep_nearest(&mut systems, reached);
-            }
+        let Some(down) = graph.impact_walk(node, Walk::Downstream) else {
+            continue;
+        };
+        blast.extend(down.nodes.iter().map(|r| r.id.clone()));
+        for reached in &down.business_systems {
+            keep_nearest(&mut systems, reached);
         }
     }
     systems.sort_by(|a, b| a.hops.cmp(&b.hops).then_with(|| a.id.cmp(&b.id)));
@@ -90,10 +87,12 @@ fn self_reached(node: &str) -> ReachedNode {
     }
 }
 
-fn keep_nearest(systems: &mut Vec<ReachedNode>, reached: ReachedNode) {
+/// Keeps, per business system, the path from the nearest failing node (the first
+/// failing node in id order on a tie).
+fn keep_nearest(systems: &mut Vec<ReachedNode>, reached: &ReachedNode) {
     match systems.iter_mut().find(|s| s.id == reached.id) {
-        Some(known) if known.hops > reached.hops => *known = reached,
+        Some(known) if known.hops > reached.hops => *known = reached.clone(),
         Some(_) => {}
-        None => systems.push(reached),
+        None => systems.push(reached.clone()),
     }
 }
