@@ -41,7 +41,8 @@ pub enum Culprit {
 }
 
 /// The first problem found, in a fixed order: node ids, then each relation in turn,
-/// then places, then cycles.
+/// then places, then cycles. The later checks rely on the earlier ones: once relations
+/// have passed, every end is a known id.
 pub fn find_problem(topology: &Topology) -> Option<Problem> {
     let index = match node_index(topology) {
         Ok(index) => index,

@@ -770,3 +770,40 @@ fn the_examples_in_the_documentation_are_valid_files() {
     assert_eq!(csv.node("10.10.1.11").unwrap().id, "app-sh-01");
     assert_eq!(csv.relations.len(), 5);
 }
+
+#[test]
+fn yaml_anchors_repeat_values_and_a_second_document_is_refused() {
+    let yaml = "\
+nodes:
+  - id: h1
+    kind: host
+    attributes: &linux {os: rhel-9, patch: monthly}
+  - id: h2
+    kind: host
+    attributes: *linux
+";
+    let topology = parse("a.yaml", Format::Yaml, yaml.as_bytes()).unwrap();
+    assert_eq!(topology.nodes[1].attributes, topology.nodes[0].attributes);
+    assert_eq!(topology.nodes[1].attributes["patch"], "monthly");
+
+    let two = "nodes: []\n---\nnodes: []\n";
+    let (line, message) = refused("two.yaml", Format::Yaml, two);
+    assert_eq!(
+        (line, message.as_str()),
+        (2, "a topology file holds one document")
+    );
+
+    let bomb = "\
+a: &a [x, x, x, x, x, x, x, x, x, x]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]
+g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]
+h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]
+";
+    let (line, message) = refused("bomb.yaml", Format::Yaml, bomb);
+    assert!(message.contains("too many items"), "{message}");
+    assert!(line <= 8, "{line}");
+}

@@ -9,19 +9,23 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 use super::document::{word_of, FileNode, FileRelation, Item, Key, Value};
 use crate::TopologyError;
 
-/// How many items anchors and aliases may expand to: far more than any estate, far
-/// less than a "billion laughs" file needs to exhaust the hub's memory.
-const MAX_ITEMS: usize = 20_000_000;
+/// How many items aliases may copy in all: far more than sharing attributes among
+/// thousands of nodes needs, far less than a "billion laughs" file needs to exhaust
+/// the hub's memory.
+const MAX_COPIED_ITEMS: usize = 1_000_000;
 
-enum Open {
-    List {
-        line: usize,
-        anchor: usize,
-        items: Vec<Item>,
-    },
+/// A list or map being read, with how many items it holds so far (itself included),
+/// so that an alias of it knows what copying it costs.
+struct Open {
+    line: usize,
+    anchor: usize,
+    size: usize,
+    items: Items,
+}
+
+enum Items {
+    List(Vec<Item>),
     Map {
-        line: usize,
-        anchor: usize,
         entries: Vec<(Key, Item)>,
         key: Option<Key>,
     },
@@ -31,7 +35,7 @@ struct Builder<'f> {
     file: &'f str,
     open: Vec<Open>,
     anchors: HashMap<usize, (Item, usize)>,
-    items: usize,
+    copied: usize,
     root: Option<Item>,
 }
 
@@ -40,7 +44,7 @@ pub(super) fn tree(file: &str, source: &str) -> Result<Item, TopologyError> {
         file,
         open: Vec::new(),
         anchors: HashMap::new(),
-        items: 0,
+        copied: 0,
         root: None,
     };
     let mut documents = 0;
@@ -90,59 +94,40 @@ impl Builder<'_> {
                 };
                 self.finish(Item { line, value }, anchor, 1)
             }
-            Event::SequenceStart(anchor, _) => {
-                self.expect_value(line)?;
-                self.open.push(Open::List {
-                    line,
-                    anchor,
-                    items: Vec::new(),
-                });
-                Ok(())
-            }
-            Event::MappingStart(anchor, _) => {
-                self.expect_value(line)?;
-                self.open.push(Open::Map {
-                    line,
-                    anchor,
+            Event::SequenceStart(anchor, _) => self.open(line, anchor, Items::List(Vec::new())),
+            Event::MappingStart(anchor, _) => self.open(
+                line,
+                anchor,
+                Items::Map {
                     entries: Vec::new(),
                     key: None,
-                });
-                Ok(())
-            }
+                },
+            ),
             Event::SequenceEnd | Event::MappingEnd => match self.open.pop() {
-                Some(Open::List {
-                    line,
-                    anchor,
-                    items,
-                }) => self.finish(
-                    Item {
-                        line,
-                        value: Value::List(items),
-                    },
-                    anchor,
-                    1,
-                ),
-                Some(Open::Map {
-                    line,
-                    anchor,
-                    entries,
-                    ..
-                }) => self.finish(
-                    Item {
-                        line,
-                        value: Value::Map(entries),
-                    },
-                    anchor,
-                    1,
-                ),
+                Some(open) => {
+                    let value = match open.items {
+                        Items::List(items) => Value::List(items),
+                        Items::Map { entries, .. } => Value::Map(entries),
+                    };
+                    let item = Item {
+                        line: open.line,
+                        value,
+                    };
+                    self.finish(item, open.anchor, open.size)
+                }
                 None => Ok(()),
             },
             Event::Alias(anchor) => {
-                let (item, size) = self
+                let size = self
                     .anchors
                     .get(&anchor)
-                    .cloned()
+                    .map(|(_, size)| *size)
                     .ok_or_else(|| self.at(line, "an alias names no anchor"))?;
+                self.copied += size;
+                if self.copied > MAX_COPIED_ITEMS {
+                    return Err(self.at(line, "aliases copy too many items"));
+                }
+                let item = self.anchors[&anchor].0.clone();
                 self.finish(Item { line, ..item }, 0, size)
             }
             _ => Ok(()),
@@ -150,28 +135,36 @@ impl Builder<'_> {
     }
 
     /// A list or map cannot be the key of a map: keys are field and attribute names.
-    fn expect_value(&self, line: usize) -> Result<(), TopologyError> {
-        match self.open.last() {
-            Some(Open::Map { key: None, .. }) => {
-                Err(self.at(line, "a key of a map should be a plain name"))
-            }
-            _ => Ok(()),
+    fn open(&mut self, line: usize, anchor: usize, items: Items) -> Result<(), TopologyError> {
+        if let Some(Open {
+            items: Items::Map { key: None, .. },
+            ..
+        }) = self.open.last()
+        {
+            return Err(self.at(line, "a key of a map should be a plain name"));
         }
+        self.open.push(Open {
+            line,
+            anchor,
+            size: 1,
+            items,
+        });
+        Ok(())
     }
 
     /// Places a finished item into what is open around it.
     fn finish(&mut self, item: Item, anchor: usize, size: usize) -> Result<(), TopologyError> {
-        self.items += size;
-        if self.items > MAX_ITEMS {
-            return Err(self.at(item.line, "anchors and aliases expand to too many items"));
-        }
         if anchor > 0 {
             self.anchors.insert(anchor, (item.clone(), size));
         }
-        match self.open.last_mut() {
-            None => self.root = Some(item),
-            Some(Open::List { items, .. }) => items.push(item),
-            Some(Open::Map { entries, key, .. }) => match key.take() {
+        let Some(open) = self.open.last_mut() else {
+            self.root = Some(item);
+            return Ok(());
+        };
+        open.size += size;
+        match &mut open.items {
+            Items::List(items) => items.push(item),
+            Items::Map { entries, key } => match key.take() {
                 Some(key) => entries.push((key, item)),
                 None => match item.value {
                     Value::Text(name) => {
