@@ -1,7 +1,7 @@
 import cytoscape, { type Core, type EdgeCollection, type ElementDefinition, type NodeSingular } from 'cytoscape';
 import type { IncidentImpact, Layer, NodeKind, NodePosition, Severity, Topology, TopologyView } from '../lib/model';
 import { SEVERITIES } from '../lib/severity';
-import { CONTAINER_KINDS, foldedEdges, layerBands, viewElements, type NodeElement } from './elements';
+import { CONTAINER_KINDS, KINDS, foldedEdges, layerBands, viewElements, type NodeElement } from './elements';
 import { statusKey, worse, type NodeStatus } from './status';
 import { SEVERITY_MARK, stylesheet, type Palette } from './style';
 
@@ -9,7 +9,8 @@ import { SEVERITY_MARK, stylesheet, type Palette } from './style';
 const LARGE = 1_500;
 const PULSE_MS = 700;
 const PLACE_DEBOUNCE_MS = 400;
-const STATUS_CLASSES = [...SEVERITIES.map((s) => `st-${s}`), 'suppressed', 'pulse', 'pulse-on', 'root'].join(' ');
+const STATUS_CLASS_SET = new Set([...SEVERITIES.map((s) => `st-${s}`), 'suppressed', 'pulse', 'pulse-on', 'root']);
+const STATUS_CLASSES = [...STATUS_CLASS_SET].join(' ');
 
 export interface CanvasEvents {
   /** A node was tapped (or the background: `null`). */
@@ -45,6 +46,7 @@ export class TopologyCanvas {
   private pending = new Map<string, NodePosition>();
   private placeTimer: ReturnType<typeof setTimeout> | undefined;
   private large = false;
+  private impact: IncidentImpact | null = null;
   private palette: Palette;
   private bandNames: BandNames;
 
@@ -124,7 +126,10 @@ export class TopologyCanvas {
       this.folds = new Set([...this.folds].filter((id) => this.cy.getElementById(id).nonempty()));
       this.refold();
       this.refilter();
-      this.restyle([...this.statuses.keys()]);
+      // New elements carry their names as labels already: only nodes with a status or a
+      // fold need another look, which keeps the first drawing of a big estate cheap.
+      this.restyle([...this.statuses.keys(), ...this.folds]);
+      if (this.impact !== null) this.paintImpact();
     });
   }
 
@@ -138,13 +143,17 @@ export class TopologyCanvas {
       cy.remove(cy.nodes().filter((n) => !n.hasClass('band') && !wanted.has(n.id())));
       cy.remove(cy.edges().filter((e) => !e.hasClass('folded') && !wantedEdges.has(e.id())));
       const added: ElementDefinition[] = [];
+      const renamed: string[] = [];
       for (const node of outermostFirst(nodes)) {
         const drawn = cy.getElementById(node.data.id);
         if (drawn.empty()) {
           added.push(node);
           continue;
         }
-        if (drawn.data('name') !== node.data.name) drawn.data('name', node.data.name);
+        if (drawn.data('name') !== node.data.name) {
+          drawn.data('name', node.data.name);
+          renamed.push(node.data.id);
+        }
         if ((drawn.data('parent') ?? null) !== (node.data.parent ?? null)) {
           drawn.move({ parent: node.data.parent ?? null });
         }
@@ -156,12 +165,14 @@ export class TopologyCanvas {
       }
       for (const edge of edges) if (cy.getElementById(edge.data.id).empty()) added.push(edge);
       cy.add(added);
+      for (const element of added) this.shown.delete(String(element.data.id));
       cy.remove(cy.nodes('.band'));
       cy.add(this.bands(nodes));
       this.folds = new Set([...this.folds].filter((id) => cy.getElementById(id).nonempty()));
       this.refold();
       this.refilter();
-      this.restyle(cy.nodes().map((n) => n.id()));
+      this.restyle([...renamed, ...added.map((e) => String(e.data.id)), ...this.statuses.keys(), ...this.folds]);
+      if (this.impact !== null) this.paintImpact();
     });
   }
 
@@ -182,23 +193,28 @@ export class TopologyCanvas {
 
   /** Shades everything outside the incident's impact; `null` takes the shading away. */
   showImpact(impact: IncidentImpact | null): void {
+    if (impact === null && this.impact === null) return;
+    this.impact = impact;
+    this.cy.batch(() => this.paintImpact());
+  }
+
+  private paintImpact(): void {
     const cy = this.cy;
-    cy.batch(() => {
-      cy.elements().removeClass('blast failing shade');
-      if (impact === null) return;
-      const failing = new Set(impact.failing);
-      const hit = new Set([...impact.failing, ...impact.blast_radius, ...impact.business_systems.map((b) => b.id)]);
-      if (impact.root !== null) hit.add(impact.root);
-      cy.nodes().forEach((node) => {
-        if (node.hasClass('band')) return;
-        const id = node.id();
-        if (failing.has(id)) node.addClass('failing');
-        else if (hit.has(id)) node.addClass('blast');
-        else if (!node.isParent()) node.addClass('shade');
-      });
-      cy.edges().forEach((edge) => {
-        edge.addClass(hit.has(edge.source().id()) && hit.has(edge.target().id()) ? 'blast' : 'shade');
-      });
+    const impact = this.impact;
+    cy.elements('.blast, .failing, .shade').removeClass('blast failing shade');
+    if (impact === null) return;
+    const failing = new Set(impact.failing);
+    const hit = new Set([...impact.failing, ...impact.blast_radius, ...impact.business_systems.map((b) => b.id)]);
+    if (impact.root !== null) hit.add(impact.root);
+    cy.nodes().forEach((node) => {
+      if (node.hasClass('band')) return;
+      const id = node.id();
+      if (failing.has(id)) node.addClass('failing');
+      else if (hit.has(id)) node.addClass('blast');
+      else if (!node.isParent()) node.addClass('shade');
+    });
+    cy.edges().forEach((edge) => {
+      edge.addClass(hit.has(edge.source().id()) && hit.has(edge.target().id()) ? 'blast' : 'shade');
     });
   }
 
@@ -225,8 +241,22 @@ export class TopologyCanvas {
     return hiding.nonempty() ? (hiding as NodeSingular) : node;
   }
 
+  /**
+   * Follows a change of the canvas element's size (the node panel opening beside it)
+   * keeping the same point in the middle, so what was centred stays centred.
+   */
+  resized(): void {
+    const cy = this.cy;
+    const zoom = cy.zoom();
+    const pan = cy.pan();
+    const middle = { x: (cy.width() / 2 - pan.x) / zoom, y: (cy.height() / 2 - pan.y) / zoom };
+    cy.resize();
+    cy.pan({ x: cy.width() / 2 - middle.x * zoom, y: cy.height() / 2 - middle.y * zoom });
+  }
+
   fit(): void {
-    this.cy.fit(this.cy.nodes(':visible'), 30);
+    const cy = this.cy;
+    cy.fit(cy.nodes().not('.hidden, .filtered'), 30);
   }
 
   zoomBy(factor: number): void {
@@ -240,6 +270,8 @@ export class TopologyCanvas {
   }
 
   setLook(palette: Palette, bandNames: BandNames): void {
+    // Restyling every element is the costliest thing a big canvas does: only for a real change.
+    if (JSON.stringify([palette, bandNames]) === JSON.stringify([this.palette, this.bandNames])) return;
     this.palette = palette;
     this.bandNames = bandNames;
     this.cy.style(stylesheet(palette, this.large));
@@ -252,7 +284,7 @@ export class TopologyCanvas {
     else return;
     this.cy.batch(() => {
       this.refold();
-      this.restyle(this.cy.nodes().map((n) => n.id()));
+      this.restyle([id, ...this.folds, ...this.statuses.keys()]);
     });
     this.events.folded(this.folds);
   }
@@ -293,12 +325,15 @@ export class TopologyCanvas {
   private refilter(): void {
     const filter = this.filter;
     const cy = this.cy;
+    if (filter === null || (filter.layers.size === 3 && filter.kinds.size === KINDS.length)) {
+      cy.nodes('.filtered').removeClass('filtered');
+      return;
+    }
     cy.nodes().forEach((node) => {
       const layer = node.data('layer') as Layer;
       const out =
-        filter !== null &&
         (!filter.layers.has(layer) || (!node.hasClass('band') && !filter.kinds.has(node.data('kind') as NodeKind)));
-      node.toggleClass('filtered', out);
+      if (node.hasClass('filtered') !== out) node.toggleClass('filtered', out);
     });
   }
 
@@ -321,14 +356,15 @@ export class TopologyCanvas {
       const key = `${statusKey(status)}${folded ? `#${node.descendants().length}` : ''}|${node.data('name')}`;
       if (this.shown.get(id) === key) continue;
       this.shown.set(id, key);
-      node.removeClass(STATUS_CLASSES);
+      if (node.classes().some((c) => STATUS_CLASS_SET.has(c))) node.removeClass(STATUS_CLASSES);
       if (status !== undefined) {
         if (status.severity !== null) node.addClass(`st-${status.severity}`);
         if (status.suppressed) node.addClass('suppressed');
         if (status.unacknowledgedCritical) node.addClass('pulse');
         if (status.root) node.addClass('root');
       }
-      node.data('label', labelOf(node.data('name') as string, status?.severity ?? null, folded ? node.descendants().length : null));
+      const label = labelOf(node.data('name') as string, status?.severity ?? null, folded ? node.descendants().length : null);
+      if (node.data('label') !== label) node.data('label', label);
     }
   }
 
@@ -361,6 +397,7 @@ export class TopologyCanvas {
         layer: band.layer,
         width: band.x2 - band.x1 + 2 * margin,
         height: band.y2 - band.y1 + 2 * margin,
+        fontSize: Math.min(600, Math.max(28, (band.x2 - band.x1) / 40)),
       },
       position: { x: (band.x1 + band.x2) / 2, y: (band.y1 + band.y2) / 2 },
       classes: 'band',

@@ -78,8 +78,9 @@ export function stylesheet(p: Palette, large: boolean): StylesheetJson {
         color: p.text,
         'text-valign': 'bottom',
         'text-margin-y': 3,
+        // Wrapping measures every label; a big estate shows names only when zoomed in anyway.
         'text-max-width': '120px',
-        'text-wrap': 'ellipsis',
+        'text-wrap': large ? 'none' : 'ellipsis',
         'min-zoomed-font-size': large ? 9 : 0,
         width: 22,
         height: 22,
@@ -106,7 +107,10 @@ export function stylesheet(p: Palette, large: boolean): StylesheetJson {
         padding: '14px',
       },
     },
-    { selector: 'node.folded', style: { width: 46, height: 34, 'border-width': 3, 'font-weight': 'bold' } },
+    {
+      selector: 'node.folded',
+      style: { width: 46, height: 34, 'border-width': 3, 'font-weight': 'bold', 'text-wrap': 'wrap', 'text-max-width': '220px' },
+    },
     {
       selector: 'node.band',
       style: {
@@ -117,7 +121,10 @@ export function stylesheet(p: Palette, large: boolean): StylesheetJson {
         'background-opacity': 0.5,
         'border-width': 0,
         label: 'data(label)',
-        'font-size': 28,
+        // Sized with the band, so that the layer's name reads at the zoom that shows it whole.
+        'font-size': 'data(fontSize)',
+        'text-wrap': 'none',
+        'text-max-width': '10000px',
         'font-weight': 'bold',
         color: p.muted,
         'text-valign': 'center',
@@ -161,6 +168,17 @@ export function stylesheet(p: Palette, large: boolean): StylesheetJson {
       },
     })),
     { selector: 'node.st-critical, node.st-major', style: { 'z-index': 20 } },
+    {
+      // A status label stays legible over lines and neighbours.
+      selector: 'node.st-critical, node.st-major, node.st-minor, node.st-warning, node.st-unknown, node.st-info',
+      style: {
+        'text-margin-y': 6,
+        'text-background-color': p.bg,
+        'text-background-opacity': 0.85,
+        'text-background-padding': '2px',
+        'text-background-shape': 'roundrectangle',
+      },
+    },
     { selector: 'node.suppressed', style: { opacity: 0.45, 'border-style': 'dashed' } },
     { selector: 'node.pulse.pulse-on', style: { 'background-color': p.severity.critical } },
     {
