@@ -202,6 +202,16 @@ fn every_source_kind_is_read_with_its_secret_by_reference() {
     };
     assert!(targets);
     assert_eq!(kpis[0].query, "sum(up)");
+    assert!(
+        config.sources[1].settings.discovers_topology()
+            && config.sources[2].settings.discovers_topology(),
+        "discovery is on unless turned off"
+    );
+    let off = HubConfig::parse(
+        "[[zabbix]]\nname = \"z\"\nurl = \"http://z\"\nsecret_env = \"Z\"\ndiscover_topology = false\n",
+    )
+    .unwrap();
+    assert!(!off.sources[0].settings.discovers_topology());
 
     let err = HubConfig::parse(
         "[[zabbix]]\nname = \"z\"\nurl = \"http://z\"\nsecret_env = \"my secret!\"\n",

@@ -3,17 +3,16 @@
 //! the console on its host, an operator's acknowledgement through the hub shows in
 //! Zabbix with the operator's name, and the problem's recovery clears the alarm.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use std::time::Duration;
 
 use noc_model::{
     Alarm, AlarmId, AlarmSignal, AlarmStatus, EventBody, HealthStatus, Severity, Signal, Snapshot,
 };
-use serde_json::{json, Value};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use serde_json::json;
 
 mod common;
+use common::zabbix::{send_value, Admin, Zabbix, ADMIN_PASSWORD, PASSWORD_ENV};
 use common::{
     acknowledge_with_write_back, as_operator, free_port, source_status, start_hub, wait_for,
     wait_on_timeline,
@@ -22,169 +21,25 @@ use common::{
 const SOURCE: &str = "lab-zabbix";
 const HOST: &str = "core-sw1";
 const ITEM_KEY: &str = "noc.link.up";
-/// The password of the Admin user of a fresh Zabbix database.
-const ADMIN_PASSWORD: &str = "zabbix";
-const PASSWORD_ENV: &str = "NOC_TEST_ZABBIX_PASSWORD";
-
-fn script(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/integration/zabbix")
-        .join(name)
-}
-
-/// The Zabbix of one test run; stopped however the test ends.
-struct Zabbix {
-    dir: PathBuf,
-    api: String,
-    trapper_port: u16,
-}
-
-/// A free port below 32768: zabbix_server refuses a higher `ListenPort`, and the
-/// kernel hands out ports from 32768 up.
-fn free_trapper_port() -> u16 {
-    (20_000..32_768)
-        .find(|port| std::net::TcpListener::bind(("127.0.0.1", *port)).is_ok())
-        .expect("a free port below 32768")
-}
-
-impl Zabbix {
-    fn start(dir: &Path) -> Zabbix {
-        let trapper_port = free_trapper_port();
-        let output = Command::new(script("start.sh"))
-            .arg(dir)
-            .arg(free_port().to_string())
-            .arg(trapper_port.to_string())
-            .arg(free_port().to_string())
-            .output()
-            .expect("run tests/integration/zabbix/start.sh");
-        let zabbix = Zabbix {
-            dir: dir.to_path_buf(),
-            api: String::from_utf8_lossy(&output.stdout).trim().to_string(),
-            trapper_port,
-        };
-        assert!(
-            output.status.success(),
-            "start.sh failed (make deps-test installs the Zabbix packages):\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        zabbix
-    }
-}
-
-impl Drop for Zabbix {
-    fn drop(&mut self) {
-        let _ = Command::new(script("stop.sh")).arg(&self.dir).status();
-    }
-}
-
-/// A JSON-RPC client as a Zabbix 6.0 administrator would script it.
-struct Admin {
-    http: reqwest::Client,
-    api: String,
-    session: Option<String>,
-}
-
-impl Admin {
-    async fn call(&self, method: &str, params: Value) -> Value {
-        let mut body = json!({ "jsonrpc": "2.0", "method": method, "params": params, "id": 1 });
-        if let Some(session) = &self.session {
-            body["auth"] = json!(session);
-        }
-        let answer: Value = self
-            .http
-            .post(&self.api)
-            .json(&body)
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("{method}: {e}"))
-            .json()
-            .await
-            .unwrap_or_else(|e| panic!("{method}: {e}"));
-        assert!(answer.get("error").is_none(), "{method}: {answer}");
-        answer["result"].clone()
-    }
-
-    async fn login(http: reqwest::Client, api: &str) -> Admin {
-        let mut admin = Admin {
-            http,
-            api: api.to_string(),
-            session: None,
-        };
-        let session = admin
-            .call(
-                "user.login",
-                json!({ "username": "Admin", "password": ADMIN_PASSWORD }),
-            )
-            .await;
-        admin.session = Some(session.as_str().unwrap().to_string());
-        admin
-    }
-
-    /// A host with a trapper item and a "high" trigger that fires on the value 0.
-    async fn create_link_check(&self) {
-        let groups = self
-            .call(
-                "hostgroup.get",
-                json!({ "output": ["groupid"], "filter": { "name": ["Linux servers"] } }),
-            )
-            .await;
-        let host = self
-            .call(
-                "host.create",
-                json!({ "host": HOST, "name": "Core switch 1", "groups": [{ "groupid": groups[0]["groupid"] }] }),
-            )
-            .await;
-        let item = json!({ "hostid": host["hostids"][0], "name": "Uplink state", "key_": ITEM_KEY, "type": 2, "value_type": 3 });
-        self.call("item.create", item).await;
-        let trigger = json!({
-            "description": "Uplink Gi0/1 down",
-            "expression": format!("last(/{HOST}/{ITEM_KEY})=0"),
-            "priority": 4,
-            "tags": [{ "tag": "interface", "value": "Gi0/1" }],
-        });
-        self.call("trigger.create", trigger).await;
-    }
-
-    async fn open_problems(&self) -> Vec<Value> {
-        let problems = self
-            .call(
-                "problem.get",
-                json!({ "output": ["eventid", "name"], "recent": false }),
-            )
-            .await;
-        problems.as_array().cloned().unwrap_or_default()
-    }
-
-    async fn acknowledgements(&self, eventid: &str) -> Vec<String> {
-        let events = self
-            .call(
-                "event.get",
-                json!({ "eventids": [eventid], "output": ["eventid"], "select_acknowledges": ["message"] }),
-            )
-            .await;
-        events[0]["acknowledges"]
-            .as_array()
-            .map(|list| {
-                list.iter()
-                    .filter_map(|a| a["message"].as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-}
-
-/// Sends `value` for the trapper item as zabbix_sender does (the Zabbix protocol:
-/// "ZBXD", flags, little-endian length, JSON) and waits for the server's answer.
-async fn send_value(port: u16, value: &str) -> std::io::Result<()> {
-    let data = json!({ "request": "sender data", "data": [{ "host": HOST, "key": ITEM_KEY, "value": value }] });
-    let payload = data.to_string().into_bytes();
-    let mut frame = b"ZBXD\x01".to_vec();
-    frame.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-    frame.extend_from_slice(&payload);
-    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
-    stream.write_all(&frame).await?;
-    stream.read_to_end(&mut Vec::new()).await?;
-    Ok(())
+/// A host with a trapper item and a "high" trigger that fires on the value 0.
+async fn create_link_check(admin: &Admin) {
+    let group = admin.group_id("Linux servers").await;
+    let host = admin
+        .call(
+            "host.create",
+            json!({ "host": HOST, "name": "Core switch 1", "groups": [{ "groupid": group }] }),
+        )
+        .await;
+    let tags = json!([{ "tag": "interface", "value": "Gi0/1" }]);
+    admin
+        .add_trapper_trigger(
+            &host["hostids"][0],
+            HOST,
+            ITEM_KEY,
+            "Uplink Gi0/1 down",
+            tags,
+        )
+        .await;
 }
 
 /// A hub whose only source is the Zabbix at `api`.
@@ -229,7 +84,7 @@ async fn problems_of_a_real_zabbix_reach_the_console_and_are_acknowledged_there(
         .build()
         .unwrap();
     let admin = Admin::login(http.clone(), &zabbix.api).await;
-    admin.create_link_check().await;
+    create_link_check(&admin).await;
     let admin = &admin;
     let port = zabbix.trapper_port;
     // Sent until there is a problem: the item and its trigger may reach the server's
@@ -239,7 +94,7 @@ async fn problems_of_a_real_zabbix_reach_the_console_and_are_acknowledged_there(
         Duration::from_secs(120),
         || async move {
             // A trapper that does not listen yet gets the value in a later round.
-            let _ = send_value(port, "0").await;
+            let _ = send_value(port, HOST, ITEM_KEY, "0").await;
             let problems = admin.open_problems().await;
             problems
                 .first()
@@ -342,7 +197,7 @@ async fn problems_of_a_real_zabbix_reach_the_console_and_are_acknowledged_there(
     wait_for("the alarm to clear", Duration::from_secs(60), || {
         let console = console.clone();
         async move {
-            let _ = send_value(port, "1").await;
+            let _ = send_value(port, HOST, ITEM_KEY, "1").await;
             let alarm = uplink_alarm(&console.snapshot().await);
             alarm
                 .is_none_or(|a| a.status != AlarmStatus::Active)

@@ -66,10 +66,16 @@ impl Schedule {
 
     /// Records why the discovery of this poll failed and when to try again.
     pub fn failed(&mut self, why: impl Into<String>) {
+        self.try_again_soon();
+        self.failure = Some(why.into());
+    }
+
+    /// The answer proves nothing (an empty target list right after Prometheus
+    /// started): nothing is sent, and discovery is tried again as after a failure.
+    pub fn try_again_soon(&mut self) {
         let wait = 1u32 << self.failures.min(16);
         self.failures = self.failures.saturating_add(1);
         self.countdown = wait.min(self.every) - 1;
-        self.failure = Some(why.into());
     }
 
     /// What the health detail says while the last discovery failed.

@@ -3,6 +3,9 @@
 // Each test binary compiles this module and uses only part of it.
 #![allow(dead_code)]
 
+pub mod prometheus;
+pub mod zabbix;
+
 use std::future::Future;
 use std::net::TcpListener;
 use std::path::Path;

@@ -130,8 +130,7 @@ impl Server {
                 );
             }
             if discover {
-                observed.topology = Some(discovery::estate(&targets.active_targets));
-                self.discovery_succeeded();
+                observed.topology = self.discovered(&targets.active_targets);
             }
         }
         if let Some(failure) = self.discovery_failure() {
@@ -165,10 +164,17 @@ impl Server {
         self.schedule().is_some_and(|mut schedule| schedule.due())
     }
 
-    fn discovery_succeeded(&self) {
-        if let Some(mut schedule) = self.schedule() {
-            schedule.succeeded();
+    /// The topology of `targets`, unless there are none: Prometheus lists no target
+    /// until its service discovery has run once after a start, and an empty list
+    /// must not wipe out what the last discovery found.
+    fn discovered(&self, targets: &[payload::Target]) -> Option<noc_model::Topology> {
+        let mut schedule = self.schedule()?;
+        if targets.is_empty() {
+            schedule.try_again_soon();
+            return None;
         }
+        schedule.succeeded();
+        Some(discovery::estate(targets))
     }
 
     fn discovery_failed(&self, why: String) {

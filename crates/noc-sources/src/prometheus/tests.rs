@@ -686,3 +686,28 @@ fn assert_recovered(health: &SourceHealth) {
         health.detail
     );
 }
+
+#[tokio::test]
+async fn an_empty_target_list_keeps_the_last_topology_and_is_asked_again() {
+    let empty = r#"{"status":"success","data":{"activeTargets":[],"droppedTargets":[]}}"#;
+    let (url, replies) = serve_all(&[
+        ("/api/v1/alerts", Reply::json(NO_ALERTS)),
+        ("/api/v1/rules", Reply::json(NO_RULES)),
+        ("/api/v1/targets", Reply::json(empty)),
+    ])
+    .await;
+    let mut source = discovering(&url, false);
+    let health = source.health(&mut Vec::new()).await;
+    assert_recovered(&health);
+    let mut polls = 0;
+    while polls < 2 {
+        match source.next().await {
+            Signal::Topology { .. } => panic!("an empty list replaced the topology"),
+            Signal::Alive { .. } => polls += 1,
+            _ => {}
+        }
+    }
+    *replies[2].lock().unwrap() = Reply::json(DISCOVERY_TARGETS);
+    let (_, topology) = next_topology(&mut source).await;
+    assert_eq!(topology, discovered());
+}

@@ -240,6 +240,13 @@ async fn discover(
     let version = connection.version(client).await?;
     let params = discovery::hosts_params(version.has_host_groups());
     let hosts: Vec<discovery::Host> = connection.call(client, "host.get", params).await?;
+    if hosts.is_empty() {
+        // Zabbix lists only the hosts the user may read: an empty list is far more
+        // often missing permissions than an empty estate, and must not wipe it out.
+        return Err(ZabbixError::Fetch(FetchError::BadPayload(
+            "Zabbix lists no hosts: does the user have read access to their host groups?".into(),
+        )));
+    }
     Ok(discovery::estate(&hosts))
 }
 

@@ -689,3 +689,16 @@ async fn discovery_follows_the_setting() {
     assert!(calls.contains(&"problem.get".to_string()));
     assert!(!calls.contains(&"host.get".to_string()), "{calls:?}");
 }
+
+#[tokio::test]
+async fn a_zabbix_that_lists_no_hosts_says_why_it_may_be() {
+    let (url, fake) = serve(&ZABBIX_70, Login::Token(TOKEN.into())).await;
+    fake.lock().unwrap().hosts = json!([]);
+    let mut source = start_polling(&url, token(), TEST_TIMEOUT, Some(Schedule::every(100)));
+    let health = source.health(&mut Vec::new()).await;
+    assert_health(&health, HealthStatus::Degraded, "read access");
+    assert!(!source
+        .drain()
+        .iter()
+        .any(|s| matches!(s, Signal::Topology { .. })));
+}
