@@ -60,3 +60,62 @@ fn changes_graph(batch: &Batch) -> bool {
             )
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use noc_model::{Changes, NewEvent, Node, NodeKind, TopologyChange, TopologyView};
+
+    use super::*;
+
+    fn estate(ids: &[&str]) -> Topology {
+        Topology {
+            nodes: ids
+                .iter()
+                .map(|id| Node::new(*id, *id, NodeKind::Host))
+                .collect(),
+            relations: Vec::new(),
+        }
+    }
+
+    fn batch(body: EventBody) -> Batch {
+        Batch {
+            first_seq: 1,
+            last_seq: 1,
+            events: vec![NewEvent::new(0, "li.na", body).with_seq(1)],
+            changes: Changes {
+                topology_changed: true,
+                ..Changes::default()
+            },
+        }
+    }
+
+    fn knows(impact: &ImpactGraph, topology: &Topology, node: &str) -> bool {
+        impact.ask(topology, |graph| graph.knows(node))
+    }
+
+    #[test]
+    fn the_graph_is_built_again_only_when_nodes_or_relations_changed() {
+        let impact = ImpactGraph::default();
+        let before = estate(&["host-1"]);
+        let after = estate(&["host-1", "host-2"]);
+        assert!(knows(&impact, &before, "host-1"));
+
+        let dragged = EventBody::TopologyPositionsSet {
+            view: TopologyView::Network,
+            positions: Vec::new(),
+        };
+        impact.observe(&batch(dragged));
+        assert!(
+            !knows(&impact, &after, "host-2"),
+            "a drag keeps the graph it has"
+        );
+
+        let edited = EventBody::TopologyEdited {
+            change: TopologyChange::default(),
+        };
+        impact.observe(&batch(edited));
+        assert!(knows(&impact, &after, "host-2"), "an edit rebuilds it");
+        impact.invalidate();
+        assert!(!knows(&impact, &before, "host-2"));
+    }
+}
