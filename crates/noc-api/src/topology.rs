@@ -80,6 +80,10 @@ impl Console {
             ));
         }
         let name = name.trim().to_string();
+        if name.is_empty() {
+            // Before reading the file: the name says what a later import replaces.
+            return Err(ApiError::invalid("an import needs the file's name"));
+        }
         let format = format.or_else(|| Format::from_name(&name)).ok_or_else(|| {
             ApiError::invalid(format!(
                 "say which format {name} is in (format=yaml, json or csv) or name the \

@@ -265,6 +265,12 @@ async fn a_bad_file_is_refused_with_its_line() {
         (StatusCode::BAD_REQUEST, json!("invalid_request")),
         "no format"
     );
+    let (status, body) = import(&hub, "name=%20&format=yaml", ESTATE).await;
+    assert_eq!(
+        (status, body["code"].clone()),
+        (StatusCode::BAD_REQUEST, json!("invalid_request")),
+        "no name"
+    );
     let (status, _) = import(&hub, "name=estate.yaml&format=xml", ESTATE).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let (status, ..) = download(&hub, "/api/topology/export?format=xml").await;
