@@ -264,6 +264,9 @@ impl Engine {
         actor: &str,
         now: Millis,
     ) -> Result<Vec<NewEvent>, CommandError> {
+        let Some(cmd) = topology::for_actor(&self.state, cmd, actor) else {
+            return Ok(Vec::new());
+        };
         let bodies = command::check(&self.state, cmd)?;
         let mut out = Vec::new();
         for body in bodies {

@@ -1,6 +1,6 @@
 //! Operator edits of the topology, checked before they become events.
 
-use noc_model::{Command, CommandError, EventBody, State, Topology};
+use noc_model::{Command, CommandError, EventBody, State, Topology, LAYOUT_ACTOR};
 
 /// A name for an imported file, which later imports of the same name replace.
 const MAX_IMPORT_NAME: usize = 200;
@@ -57,6 +57,31 @@ pub(crate) fn check(state: &State, cmd: Command) -> Result<EventBody, CommandErr
             "not a topology command: {other:?}"
         ))),
     }
+}
+
+/// The automatic placement only places nodes that are still unplaced when it is
+/// committed: an operator may have dragged one while it was being computed, and the
+/// operator's position wins. `None` when nothing is left to place.
+pub(crate) fn for_actor(state: &State, cmd: Command, actor: &str) -> Option<Command> {
+    let Command::PlaceNodes {
+        view,
+        mut positions,
+    } = cmd
+    else {
+        return Some(cmd);
+    };
+    if actor == LAYOUT_ACTOR {
+        let index = state.topology.name_index();
+        positions.retain(|p| {
+            index
+                .get(p.id.as_str())
+                .is_some_and(|&i| state.topology.nodes[i].positions.get(view).is_none())
+        });
+        if positions.is_empty() {
+            return None;
+        }
+    }
+    Some(Command::PlaceNodes { view, positions })
 }
 
 fn valid(topology: &Topology) -> Result<(), CommandError> {

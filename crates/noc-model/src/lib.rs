@@ -47,7 +47,7 @@ pub use source_def::{
 pub use state::{Batch, BatchFold, Changes, Snapshot, State, Touched, RECENT_RESOLVED_KEPT};
 pub use topology::{
     Layer, Node, NodeKind, NodePosition, NodePositions, Point, Relation, RelationKind, Topology,
-    TopologyChange, TopologyView, OPERATOR_ORIGIN,
+    TopologyChange, TopologyView, LAYOUT_ACTOR, OPERATOR_ORIGIN,
 };
 
 /// Every type that crosses the API, in dependency order, for the generated

@@ -251,6 +251,9 @@ pub struct NodePosition {
 /// The origin of an operator's edits.
 pub const OPERATOR_ORIGIN: &str = "operator";
 
+/// The actor of the hub's automatic placement of nodes that have no position yet.
+pub const LAYOUT_ACTOR: &str = "layout";
+
 impl Topology {
     /// The node with this id, or failing that the node that has it as an alias.
     pub fn node(&self, id: &str) -> Option<&Node> {

@@ -11,7 +11,7 @@ use tokio::sync::broadcast::{self, error::RecvError, error::TryRecvError};
 use crate::Console;
 
 /// Who places new nodes, as the log records it.
-pub const LAYOUT_ACTOR: &str = "layout";
+pub use noc_model::LAYOUT_ACTOR;
 
 /// How long the follower lets a burst of changes (several sources discovering at
 /// start, an import followed by edits) settle, so they are placed together.
