@@ -75,9 +75,10 @@ impl Server {
         format!("{}{path}", self.config.url.trim_end_matches('/'))
     }
 
-    /// One poll: alerts, broken rules, targets that are down, KPI values. Only a
-    /// failure of the alert, rule or target list fails the poll; a KPI query that
-    /// fails is a reading with its error.
+    /// One poll: alerts, broken rules, targets that are down, KPI values, and on
+    /// some polls the topology. Only a failure of the alert, rule or (with
+    /// `targets`) target list fails the poll; a KPI query that fails is a reading with
+    /// its error, a discovery that fails a remark in the health.
     async fn poll(&self, client: &reqwest::Client, now: Millis) -> Result<Observed, FetchError> {
         let source = &self.config.name;
         let mut observed = Observed::default();
