@@ -10,13 +10,17 @@ use std::sync::atomic::AtomicU8;
 use std::sync::Arc;
 use std::time::Duration;
 
-use noc_model::{Alarm, EventBody, HealthStatus, Node, NodeKind, RelationKind, Topology};
+use noc_api::{EnvSecrets, TopologyAt};
+use noc_model::{
+    Alarm, EventBody, HealthStatus, ManualClock, Node, NodeKind, RelationKind, SourceDefinition,
+    SourceSettings, Topology,
+};
 use serde_json::{json, Value};
 
 mod common;
 use common::prometheus::{serve_metric, start_prometheus};
 use common::zabbix::{send_value, Admin, Zabbix, ADMIN_PASSWORD, PASSWORD_ENV};
-use common::{as_operator, free_port, source_status, start_hub, wait_for};
+use common::{as_operator, free_port, open_console, source_status, start_hub, wait_for};
 
 const ZABBIX: &str = "lab-zabbix";
 const PROMETHEUS: &str = "lab-prom";
@@ -342,4 +346,76 @@ async fn prometheus_and_zabbix_describe_one_estate_without_duplicates() {
 
     hub.shutdown().await;
     drop(zabbix);
+}
+
+fn file_prometheus(name: &str, discover: bool) -> SourceDefinition {
+    SourceDefinition {
+        name: name.into(),
+        enabled: true,
+        interval_secs: None,
+        timeout_secs: None,
+        node: None,
+        settings: SourceSettings::Prometheus {
+            url: format!("http://127.0.0.1:{}", free_port()),
+            auth: None,
+            targets: false,
+            kpis: Vec::new(),
+            discover_topology: discover,
+        },
+    }
+}
+
+/// What a source of the file discovered on an earlier run: one node of its own and
+/// one an operator also knows.
+fn discovered_before(name: &str) -> EventBody {
+    let mut topology = Topology::default();
+    for id in [format!("{name}-host"), "shared-host".to_string()] {
+        topology
+            .nodes
+            .push(Node::new(id.clone(), id, NodeKind::Host));
+    }
+    EventBody::TopologyLoaded {
+        origin: origin(name),
+        topology,
+    }
+}
+
+#[tokio::test]
+async fn discovery_turned_off_in_the_file_takes_the_sources_part_at_the_next_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let console = open_console(dir.path(), Arc::new(ManualClock::new(1_795_000_000_000))).await;
+    let operator_node = EventBody::TopologyEdited {
+        change: noc_model::TopologyChange {
+            upsert_nodes: vec![Node::new("shared-host", "shared-host", NodeKind::Host)],
+            ..Default::default()
+        },
+    };
+    console.record(operator_node, OPERATOR).await.unwrap();
+    for name in ["prom-off", "prom-on"] {
+        console
+            .record(discovered_before(name), "source:topology")
+            .await
+            .unwrap();
+    }
+
+    let file = vec![
+        file_prometheus("prom-off", false),
+        file_prometheus("prom-on", true),
+    ];
+    console.start_sources(file, Arc::new(EnvSecrets)).await;
+    let now = console.topology_at(TopologyAt::Now).await.unwrap();
+    assert!(!contributes(&now, "prom-off"), "{now:#?}");
+    assert!(now.node("prom-off-host").is_none());
+    assert!(
+        now.node("prom-on-host").is_some(),
+        "a discovering source keeps its part"
+    );
+    let shared = now.node("shared-host").unwrap();
+    assert!(!has_origin(shared, "prom-off") && has_origin(shared, "prom-on"));
+    let log = console.events_after(0, None).await.unwrap();
+    let taken = log.events.iter().find(|e| {
+        matches!(&e.body, EventBody::TopologyLoaded { origin: o, .. } if *o == origin("prom-off"))
+            && e.actor != "source:topology"
+    });
+    assert_eq!(taken.map(|e| e.actor.as_str()), Some("noc.toml"));
 }
