@@ -21,7 +21,7 @@ pub(crate) fn check(state: &State, cmd: Command) -> Result<EventBody, CommandErr
                     )));
                 }
             }
-            valid(&after)?;
+            no_new_problem(&state.topology, &after)?;
             Ok(EventBody::TopologyEdited { change })
         }
         Command::ImportTopology { name, topology } => {
@@ -33,6 +33,9 @@ pub(crate) fn check(state: &State, cmd: Command) -> Result<EventBody, CommandErr
             }
             valid(&topology)?;
             let origin = format!("import:{name}");
+            let mut after = state.topology.clone();
+            after.load(&origin, &topology);
+            no_new_problem(&state.topology, &after)?;
             Ok(EventBody::TopologyLoaded { origin, topology })
         }
         Command::PlaceNodes { view, positions } => {
@@ -82,6 +85,17 @@ pub(crate) fn for_actor(state: &State, cmd: Command, actor: &str) -> Option<Comm
         }
     }
     Some(Command::PlaceNodes { view, positions })
+}
+
+/// Refuses a change that makes a sound topology unsound (a cycle through what another
+/// origin contributed, a second rack). Sources report what they see without this
+/// check, so a topology may already hold a problem: an operator must still be able
+/// to edit it (and fix it), so only a change from sound to unsound is refused.
+fn no_new_problem(before: &Topology, after: &Topology) -> Result<(), CommandError> {
+    match valid(after) {
+        Err(err) if valid(before).is_ok() => Err(err),
+        _ => Ok(()),
+    }
 }
 
 fn valid(topology: &Topology) -> Result<(), CommandError> {

@@ -131,3 +131,56 @@ fn an_edit_adds_a_node_and_the_correlation_uses_it_at_once() {
         "the replica's alarm joins the host's incident: {events:?}"
     );
 }
+
+#[test]
+fn an_import_that_closes_a_cycle_through_another_origin_is_refused() {
+    let mut engine = engine();
+    let file = noc_model::Topology {
+        nodes: vec![
+            Node::new("db-orders-01", "orders", NodeKind::Database),
+            Node::new("svc-payment", "payment", NodeKind::Service),
+        ],
+        relations: vec![Relation::new(
+            "db-orders-01",
+            "svc-payment",
+            RelationKind::DependsOn,
+        )],
+    };
+    let import = Command::ImportTopology {
+        name: "apps.yaml".into(),
+        topology: file,
+    };
+    let err = engine.on_command(import, "alice", T0).unwrap_err();
+    assert!(err.to_string().contains("cycle"), "{err}");
+}
+
+#[test]
+fn an_unsound_discovered_topology_can_still_be_edited() {
+    let mut engine = engine();
+    let mut seen = bank();
+    seen.relations.push(Relation::new(
+        "host-db-01",
+        "host-app-01",
+        RelationKind::DependsOn,
+    ));
+    seen.relations.push(Relation::new(
+        "host-app-01",
+        "host-db-01",
+        RelationKind::DependsOn,
+    ));
+    engine.on_signal(
+        Signal::Topology {
+            origin: "source:test".into(),
+            topology: seen,
+        },
+        T0,
+    );
+    let change = TopologyChange {
+        upsert_nodes: vec![Node::new("sw-03", "sw-03", NodeKind::NetworkDevice)],
+        ..TopologyChange::default()
+    };
+    engine
+        .on_command(Command::EditTopology { change }, "alice", T0)
+        .unwrap();
+    assert!(engine.state().topology.node("sw-03").is_some());
+}
