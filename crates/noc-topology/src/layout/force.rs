@@ -25,6 +25,9 @@ pub(super) fn relax(count: usize, links: &[(usize, usize)]) -> Vec<Xy> {
         }
     }
     let mut points = spiral(&breadth_first(&adjacent));
+    if count < 2 {
+        return points;
+    }
     let rounds = (60_000 / count.max(1)).clamp(40, 300);
     let mut heat = IDEAL * (count as f64).sqrt().max(2.0);
     let cooling = heat / rounds as f64;

@@ -238,9 +238,7 @@ fn spread_under_neighbours(
         xs.push(x);
     }
     let shift = (wanted.iter().sum::<f64>() - xs.iter().sum::<f64>()) / xs.len().max(1) as f64;
-    let mut ordered: Vec<(usize, f64)> = nodes.iter().copied().zip(xs).collect();
-    ordered.sort_by(|a, b| a.1.total_cmp(&b.1));
-    for (n, x) in ordered {
+    for (&n, x) in nodes.iter().zip(xs) {
         points[n].x = x + shift;
     }
 }

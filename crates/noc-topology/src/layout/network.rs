@@ -312,17 +312,32 @@ fn free_groups(graph: &LayoutGraph, loose: &[usize]) -> (Option<Block>, Vec<usiz
     if big.is_empty() {
         return (None, small);
     }
-    let mut index = vec![usize::MAX; graph.len()];
-    for (k, &n) in big.iter().enumerate() {
-        index[n] = k;
+    // Each group relaxed on its own and the groups packed side by side: one pass over
+    // all of them lets the big ones sprawl through the small ones.
+    let mut is_big = vec![false; graph.len()];
+    for &n in &big {
+        is_big[n] = true;
     }
-    let big_links: Vec<(usize, usize)> = links
-        .iter()
-        .map(|&(a, b)| (index[loose[a]], index[loose[b]]))
-        .filter(|&(a, b)| a != usize::MAX && b != usize::MAX)
+    let mut members: BTreeMap<usize, (Vec<usize>, Vec<(usize, usize)>)> = BTreeMap::new();
+    let mut index = vec![usize::MAX; graph.len()];
+    for (k, &n) in loose.iter().enumerate() {
+        if is_big[n] {
+            let (nodes, _) = members.entry(group[k]).or_default();
+            index[n] = nodes.len();
+            nodes.push(n);
+        }
+    }
+    for &(a, b) in &links {
+        if is_big[loose[a]] {
+            let (_, inside) = members.entry(group[a]).or_default();
+            inside.push((index[loose[a]], index[loose[b]]));
+        }
+    }
+    let blocks: Vec<Block> = members
+        .values()
+        .map(|(nodes, inside)| settled(nodes, &force::relax(nodes.len(), inside)))
         .collect();
-    let relaxed = force::relax(big.len(), &big_links);
-    (Some(settled(&big, &relaxed)), small)
+    (Some(pack(blocks)), small)
 }
 
 /// Connected groups by union-find: each member's group is its group's smallest member.
