@@ -318,26 +318,33 @@ fn free_groups(graph: &LayoutGraph, loose: &[usize]) -> (Option<Block>, Vec<usiz
     for &n in &big {
         is_big[n] = true;
     }
-    let mut members: BTreeMap<usize, (Vec<usize>, Vec<(usize, usize)>)> = BTreeMap::new();
+    let mut members: BTreeMap<usize, FreeGroup> = BTreeMap::new();
     let mut index = vec![usize::MAX; graph.len()];
     for (k, &n) in loose.iter().enumerate() {
         if is_big[n] {
-            let (nodes, _) = members.entry(group[k]).or_default();
-            index[n] = nodes.len();
-            nodes.push(n);
+            let members = members.entry(group[k]).or_default();
+            index[n] = members.nodes.len();
+            members.nodes.push(n);
         }
     }
     for &(a, b) in &links {
         if is_big[loose[a]] {
-            let (_, inside) = members.entry(group[a]).or_default();
-            inside.push((index[loose[a]], index[loose[b]]));
+            let members = members.entry(group[a]).or_default();
+            members.links.push((index[loose[a]], index[loose[b]]));
         }
     }
     let blocks: Vec<Block> = members
         .values()
-        .map(|(nodes, inside)| settled(nodes, &force::relax(nodes.len(), inside)))
+        .map(|g| settled(&g.nodes, &force::relax(g.nodes.len(), &g.links)))
         .collect();
     (Some(pack(blocks)), small)
+}
+
+/// Nodes in no place joined by relations among themselves; links by index in `nodes`.
+#[derive(Default)]
+struct FreeGroup {
+    nodes: Vec<usize>,
+    links: Vec<(usize, usize)>,
 }
 
 /// Connected groups by union-find: each member's group is its group's smallest member.
