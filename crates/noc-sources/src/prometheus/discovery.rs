@@ -42,9 +42,10 @@ fn add_scraped(estate: &mut Estate, target: &Target) {
     let host = strip_port(instance);
     let node = host_node(estate, target, host, NodeKind::Host);
     add_alias(node, instance);
+    // No scrape health here: it changes by the minute, and every change would
+    // write the source's whole topology into the log again. Down targets are
+    // alarms (`targets = true`), which is where status belongs.
     add_to_attribute(node, "scrape_pool", &target.scrape_pool);
-    let health = worse_health(node.attributes.get("health"), &target.health);
-    node.attributes.insert("health".into(), health);
     if let Some(job) = label(target, "job") {
         add_to_attribute(node, "job", job);
         let service = format!("job:{job}");
@@ -81,20 +82,6 @@ fn host_node<'e>(
 fn place(estate: &mut Estate, target: &Target, node: &str) {
     let site = SITE_KEYS.iter().find_map(|key| label(target, key));
     estate.place(node, site, label(target, RACK_KEY));
-}
-
-/// The target's scrape health against what another target of the same host said:
-/// a host is as healthy as its worst target.
-fn worse_health(known: Option<&String>, seen: &str) -> String {
-    let rank = |health: &str| match health {
-        "down" => 2,
-        "up" => 0,
-        _ => 1,
-    };
-    match known {
-        Some(known) if rank(known) >= rank(seen) => known.clone(),
-        _ => seen.to_string(),
-    }
 }
 
 /// A target of the multi-target exporter pattern: Prometheus scrapes
