@@ -184,8 +184,8 @@ export const zh: Record<MessageKey, string> = {
   'sourceForm.zabbixUserHint': '填写用户名时密钥为密码；不填时为 API 令牌',
   'sourceForm.targets': '将宕机的抓取目标报告为告警',
   // Sources form: topology discovery
-  'sourceForm.discoverTopology': '从此数据源发现拓扑(主机、主机组、站点)',
-  'sourceForm.discoverTopologyHint': '每 5 分钟重新读取;关闭后将移除此数据源加入拓扑的内容',
+  'sourceForm.discoverTopology': '从此数据源发现拓扑（主机、主机组、站点）',
+  'sourceForm.discoverTopologyHint': '每 5 分钟重新读取；关闭后将移除此数据源加入拓扑的内容',
   'sourceForm.kpis': 'KPI 查询',
   'sourceForm.kpiName': 'KPI 名称',
   'sourceForm.kpiQuery': 'PromQL 查询',
