@@ -143,9 +143,9 @@ export function stylesheet(p: Palette, large: boolean): StylesheetJson {
         'line-color': p.border,
         'curve-style': large ? 'haystack' : 'straight',
         'haystack-radius': 0,
-        opacity: 0.9,
       },
     },
+    // Lines of one look draw in one go; arrows, widths and dots per kind only while few.
     ...(large
       ? []
       : [
@@ -153,9 +153,9 @@ export function stylesheet(p: Palette, large: boolean): StylesheetJson {
             selector: 'edge.rel-depends_on, edge.rel-runs_on',
             style: { 'target-arrow-shape': 'triangle' as const, 'target-arrow-color': p.border, 'arrow-scale': 0.7 },
           },
+          { selector: 'edge.rel-connects_to', style: { width: 1.5 } },
+          { selector: 'edge.rel-located_in', style: { 'line-style': 'dotted' as const } },
         ]),
-    { selector: 'edge.rel-connects_to', style: { width: 1.5, 'line-style': 'solid' } },
-    { selector: 'edge.rel-located_in', style: { 'line-style': 'dotted' } },
     { selector: 'edge.folded', style: { width: 2, 'line-style': 'dashed', 'line-color': p.muted } },
     ...SEVERITIES.map((severity) => ({
       selector: `node.st-${severity}`,
