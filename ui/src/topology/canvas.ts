@@ -397,7 +397,7 @@ export class TopologyCanvas {
         layer: band.layer,
         width: band.x2 - band.x1 + 2 * margin,
         height: band.y2 - band.y1 + 2 * margin,
-        fontSize: Math.min(600, Math.max(28, (band.x2 - band.x1) / 40)),
+        fontSize: Math.min(160, Math.max(28, (band.x2 - band.x1) / 60)),
       },
       position: { x: (band.x1 + band.x2) / 2, y: (band.y1 + band.y2) / 2 },
       classes: 'band',
