@@ -42,7 +42,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use noc_model::{
     AlarmId, AlarmStatus, Command, CommandError, DutyPolicy, Event, EventBody, IncidentId, Labels,
-    Millis, NewEvent, Signal, State, Touched,
+    Millis, NewEvent, Signal, State, Topology, Touched,
 };
 
 use causal::CausalRules;
@@ -105,6 +105,12 @@ pub struct Engine {
     suppressing: BTreeMap<String, BTreeSet<AlarmId>>,
     /// Windows scheduled again or cancelled since the last tick: looked at afresh.
     changed_windows: BTreeSet<String>,
+    /// Each origin's last reported topology and the topology's version then: a source
+    /// repeating itself while nothing else changed costs a comparison, not a merge of
+    /// thousands of nodes.
+    reported_topologies: HashMap<String, (u64, Topology)>,
+    /// Bumped by every load or edit of the topology.
+    topology_version: u64,
 }
 
 /// What an event is about to change, taken before it is folded.
@@ -148,6 +154,8 @@ impl Engine {
             active_windows: BTreeSet::new(),
             suppressing: BTreeMap::new(),
             changed_windows: BTreeSet::new(),
+            reported_topologies: HashMap::new(),
+            topology_version: 0,
             config,
             state,
         };
@@ -244,17 +252,40 @@ impl Engine {
                 }
             }
             Signal::Topology { origin, topology } => {
-                let mut after = self.state.topology.clone();
-                after.load(&origin, &topology);
-                if after != self.state.topology {
-                    let body = EventBody::TopologyLoaded { origin, topology };
-                    self.emit(&mut out, now, source_actor("topology"), body);
-                }
+                self.on_topology(origin, topology, now, &mut out)
             }
             // Readings and signs of life are kept by the hub, not decided on here.
             Signal::Kpi(_) | Signal::Alive { .. } => {}
         }
         out
+    }
+
+    fn on_topology(
+        &mut self,
+        origin: String,
+        topology: Topology,
+        now: Millis,
+        out: &mut Vec<NewEvent>,
+    ) {
+        let version = self.topology_version;
+        let repeated = self
+            .reported_topologies
+            .get(&origin)
+            .is_some_and(|(v, last)| *v == version && *last == topology);
+        if repeated {
+            return;
+        }
+        let mut after = self.state.topology.clone();
+        after.load(&origin, &topology);
+        if after != self.state.topology {
+            let body = EventBody::TopologyLoaded {
+                origin: origin.clone(),
+                topology: topology.clone(),
+            };
+            self.emit(out, now, source_actor("topology"), body);
+        }
+        self.reported_topologies
+            .insert(origin, (self.topology_version, topology));
     }
 
     /// An operator action (actor = operator name) → events, or a refusal.
@@ -417,6 +448,7 @@ impl Engine {
             }
             (EventBody::TopologyLoaded { .. } | EventBody::TopologyEdited { .. }, _) => {
                 self.dependencies = DependencyGraph::new(&self.state.topology);
+                self.topology_version += 1;
             }
             (
                 EventBody::AlarmGrouped {

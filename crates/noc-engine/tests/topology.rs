@@ -184,3 +184,26 @@ fn an_unsound_discovered_topology_can_still_be_edited() {
         .unwrap();
     assert!(engine.state().topology.node("sw-03").is_some());
 }
+
+#[test]
+fn a_source_repeating_its_topology_records_nothing_until_an_edit_differs_from_it() {
+    let mut engine = engine();
+    let again = Signal::Topology {
+        origin: "source:test".into(),
+        topology: bank(),
+    };
+    assert!(engine.on_signal(again.clone(), T0 + 1).is_empty());
+    let change = TopologyChange {
+        remove_nodes: vec!["sw-02".into()],
+        ..TopologyChange::default()
+    };
+    engine
+        .on_command(Command::EditTopology { change }, "alice", T0)
+        .unwrap();
+    assert!(engine.state().topology.node("sw-02").is_none());
+    // The source still sees the switch: its next report brings it back.
+    let events = engine.on_signal(again.clone(), T0 + 2);
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert!(engine.state().topology.node("sw-02").is_some());
+    assert!(engine.on_signal(again, T0 + 3).is_empty());
+}
