@@ -582,4 +582,15 @@ mod tests {
         assert_eq!(estate(1_000, 2_000, 9), estate(1_000, 2_000, 9));
         assert_ne!(estate(1_000, 2_000, 9), estate(1_000, 2_000, 10));
     }
+
+    #[test]
+    fn the_json_of_an_estate_is_an_importable_file() {
+        use noc_topology::import::{parse, Format};
+        let t = estate(5_000, 10_000, 1);
+        let file = serde_json::to_string(&t).expect("json");
+        let imported = parse("estate.json", Format::Json, file.as_bytes()).expect("importable");
+        assert_eq!(imported.nodes.len(), 5_000);
+        assert_eq!(imported.relations.len(), 10_000);
+        noc_topology::validate::check(&imported).expect("valid");
+    }
 }
