@@ -244,8 +244,7 @@ fn aggregation_id(s: usize, a: usize) -> String {
 fn build_network(plan: &Plan, estate: &mut Estate, rng: &mut Rng) {
     use RelationKind::*;
     let wiring = &mut estate.wiring;
-    for s in 0..plan.sites {
-        let city = CITIES[s].1;
+    for (s, (_, city)) in CITIES.iter().enumerate().take(plan.sites) {
         estate.nodes.push(with_attribute(
             node(site_id(s), format!("{city} DC"), NodeKind::Site),
             "city",
@@ -292,7 +291,7 @@ fn build_network(plan: &Plan, estate: &mut Estate, rng: &mut Rng) {
             .essential(&id, &core_id(b, l % CORES_PER_SITE), ConnectsTo);
     }
     let hosts_per_rack = spread(plan.hosts, plan.racks);
-    for r in 0..plan.racks {
+    for (r, &hosts) in hosts_per_rack.iter().enumerate() {
         let s = r % plan.sites;
         let rack_in_site = r / plan.sites + 1;
         let code = CITIES[s].0;
@@ -318,7 +317,7 @@ fn build_network(plan: &Plan, estate: &mut Estate, rng: &mut Rng) {
         estate
             .wiring
             .essential(&access, &aggregation_id(s, second), ConnectsTo);
-        for h in 0..hosts_per_rack[r] {
+        for h in 0..hosts {
             let id = format!("{code}-r{rack_in_site:02}-h{:02}", h + 1);
             let mut host = node(id.clone(), id.clone(), NodeKind::Host);
             host.aliases
