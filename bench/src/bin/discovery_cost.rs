@@ -8,8 +8,8 @@
 //!
 //! Reports the size of each answer, the time from the source's start to its
 //! topology signal (one poll: the alert or problem list, then the discovery), and
-//! the engine's share: loading each topology into the state's topology (clone, load,
-//! compare, as `Engine::on_signal` does), first and again unchanged.
+//! the engine's share (`Engine::on_signal` with each topology: the first load, the
+//! merge of the second source, and the second source repeating itself unchanged).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use clap::Parser;
+use noc_engine::{Engine, EngineConfig};
 use noc_model::{HttpAuth, SecretRef, Signal, SourceDefinition, SourceSettings, Topology};
 use noc_sources::{Secret, SourceContext, SystemClock};
 use serde_json::{json, Value};
@@ -181,13 +182,18 @@ async fn first_topology(
     Ok((took, topology))
 }
 
-/// The engine's work for one topology signal: is it a change, and the new topology.
-fn load(state: &Topology, origin: &str, incoming: &Topology) -> (Duration, Topology, bool) {
+/// What the engine does with one topology signal: the time, and whether it recorded
+/// a change.
+fn signal(engine: &mut Engine, origin: &str, topology: &Topology) -> (Duration, bool) {
     let started = Instant::now();
-    let mut after = state.clone();
-    after.load(origin, incoming);
-    let changed = after != *state;
-    (started.elapsed(), after, changed)
+    let events = engine.on_signal(
+        Signal::Topology {
+            origin: origin.to_string(),
+            topology: topology.clone(),
+        },
+        0,
+    );
+    (started.elapsed(), !events.is_empty())
 }
 
 fn ms(d: Duration) -> String {
@@ -238,9 +244,11 @@ async fn main() -> anyhow::Result<()> {
     let (prom_took, prom_topology) = first_topology(prometheus, None).await?;
     let (zbx_took, zbx_topology) = first_topology(zabbix, Some(Secret::new("token"))).await?;
 
-    let (prom_load, state, _) = load(&Topology::default(), "source:prom", &prom_topology);
-    let (zbx_load, state, _) = load(&state, "source:zbx", &zbx_topology);
-    let (again, _, changed) = load(&state, "source:zbx", &zbx_topology);
+    let mut engine = Engine::new(EngineConfig::default());
+    let (prom_load, _) = signal(&mut engine, "source:prom", &prom_topology);
+    let (zbx_load, _) = signal(&mut engine, "source:zbx", &zbx_topology);
+    let (again, changed) = signal(&mut engine, "source:zbx", &zbx_topology);
+    let state = engine.state().topology.clone();
     let shared = state.nodes.iter().filter(|n| n.origins.len() == 2).count();
 
     println!("machines: {}", args.hosts);
