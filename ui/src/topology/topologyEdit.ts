@@ -3,22 +3,9 @@
 import type { Layer, Node, NodeKind, Relation, RelationKind, TopologyChange } from '../lib/model';
 import type { TopologyFormat } from '../lib/backend';
 
-export const NODE_KINDS: readonly NodeKind[] = [
-  'business_system',
-  'service',
-  'middleware',
-  'database',
-  'host',
-  'network_device',
-  'link',
-  'site',
-  'rack',
-  'group',
-];
+export { LAYERS, NODE_KINDS } from './nodeKinds';
 
 export const RELATION_KINDS: readonly RelationKind[] = ['depends_on', 'runs_on', 'connects_to', 'located_in'];
-
-export const LAYERS: readonly Layer[] = ['saas', 'paas', 'iaas'];
 
 export const FORMATS: readonly TopologyFormat[] = ['yaml', 'json', 'csv'];
 
