@@ -2,20 +2,20 @@
 //! positions and layouts, the hub's placement of new nodes, and impact analysis.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
-use noc_api::{Console, MAX_IMPORT_BYTES};
-use noc_model::{AlarmSignal, Clock, ManualClock, Node, NodeKind, Severity, Signal, Topology};
-use noc_server::{router, AppState};
+use noc_api::MAX_IMPORT_BYTES;
+use noc_model::{AlarmSignal, Node, NodeKind, Severity, Signal, Topology};
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
 mod common;
-use common::{answer, as_operator, open_console, start_hub, until, wait_for, with_body};
+use common::{
+    answer, as_operator, in_process_hub, start_hub, until, wait_for, with_body, InProcessHub,
+};
 
 const TOKEN: &str = "fedcba9876543210fedcba9876543210";
 const START: i64 = 1_767_225_600_000;
@@ -55,26 +55,8 @@ relations:
   - {from: host-2, to: site-bj, kind: located_in}
 ";
 
-/// A console and its API on a manual clock.
-struct Hub {
-    app: axum::Router,
-    console: Console,
-    clock: Arc<ManualClock>,
-    _dir: tempfile::TempDir,
-}
-
-async fn hub() -> Hub {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(ManualClock::new(START));
-    let shared: Arc<dyn Clock> = clock.clone();
-    let console = open_console(dir.path(), shared.clone()).await;
-    let app = router(AppState::new(console.clone(), TOKEN.into(), shared));
-    Hub {
-        app,
-        console,
-        clock,
-        _dir: dir,
-    }
+async fn hub() -> InProcessHub {
+    in_process_hub(TOKEN, START).await
 }
 
 fn request(method: &str, uri: &str) -> axum::http::request::Builder {
@@ -86,17 +68,22 @@ fn request(method: &str, uri: &str) -> axum::http::request::Builder {
         .header("x-noc-operator", "alice%20%E7%8E%8B")
 }
 
-async fn call(hub: &Hub, method: &str, uri: &str, body: Option<Value>) -> (StatusCode, Value) {
+async fn call(
+    hub: &InProcessHub,
+    method: &str,
+    uri: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
     answer(&hub.app, with_body(request(method, uri), body)).await
 }
 
-async fn import(hub: &Hub, query: &str, file: impl Into<Body>) -> (StatusCode, Value) {
+async fn import(hub: &InProcessHub, query: &str, file: impl Into<Body>) -> (StatusCode, Value) {
     let uri = format!("/api/topology/import?{query}");
     answer(&hub.app, request("POST", &uri).body(file.into()).unwrap()).await
 }
 
 /// The status, the headers that matter for a download, and the body as text.
-async fn download(hub: &Hub, uri: &str) -> (StatusCode, String, String, String) {
+async fn download(hub: &InProcessHub, uri: &str) -> (StatusCode, String, String, String) {
     let res = hub
         .app
         .clone()
@@ -120,7 +107,7 @@ async fn download(hub: &Hub, uri: &str) -> (StatusCode, String, String, String) 
     )
 }
 
-async fn topology(hub: &Hub, query: &str) -> Value {
+async fn topology(hub: &InProcessHub, query: &str) -> Value {
     let (status, body) = call(hub, "GET", &format!("/api/topology{query}"), None).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body
@@ -162,7 +149,7 @@ fn described(topology: &Value) -> (BTreeSet<String>, BTreeSet<String>) {
     (nodes, relations)
 }
 
-async fn import_estate(hub: &Hub) -> i64 {
+async fn import_estate(hub: &InProcessHub) -> i64 {
     let (status, body) = import(hub, "name=estate.yaml", ESTATE).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body["seq"].as_i64().unwrap()

@@ -1,45 +1,29 @@
 //! Inbound webhooks (`POST /hooks/{name}`), against the router in-process.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use noc_api::Console;
-use noc_model::{AlarmStatus, Clock, HealthStatus, ManualClock, Severity, Snapshot};
-use noc_server::{router, AppState, HubOptions, WebhookEndpoint};
+use noc_model::{AlarmStatus, HealthStatus, Severity, Snapshot};
+use noc_server::{HubOptions, WebhookEndpoint};
 use noc_sources::webhook::WebhookFormat;
 use serde_json::{json, Value};
 
 mod common;
-use common::{answer, open_console, until};
+use common::{answer, in_process_hub_with, until, InProcessHub};
 
 const TOKEN: &str = "console-token-not-for-hooks";
 const SECRET: &str = "s3cret/with+odd=chars";
 
-struct Hub {
-    app: axum::Router,
-    console: Console,
-    clock: Arc<ManualClock>,
-    _dir: tempfile::TempDir,
-}
-
-async fn hub() -> Hub {
-    let dir = tempfile::tempdir().unwrap();
-    let manual = Arc::new(ManualClock::new(1_700_000_000_000));
-    let clock: Arc<dyn Clock> = manual.clone();
-    let console = open_console(dir.path(), clock.clone()).await;
-    let state = AppState::new(console.clone(), TOKEN.into(), clock).with_webhooks(vec![
-        WebhookEndpoint::new("am", WebhookFormat::Alertmanager, SECRET),
-        WebhookEndpoint::new("grafana", WebhookFormat::Grafana, SECRET),
-        WebhookEndpoint::new("scripts", WebhookFormat::Generic, SECRET),
-    ]);
-    Hub {
-        app: router(state),
-        console,
-        clock: manual,
-        _dir: dir,
-    }
+async fn hub() -> InProcessHub {
+    in_process_hub_with(TOKEN, 1_700_000_000_000, |state| {
+        state.with_webhooks(vec![
+            WebhookEndpoint::new("am", WebhookFormat::Alertmanager, SECRET),
+            WebhookEndpoint::new("grafana", WebhookFormat::Grafana, SECRET),
+            WebhookEndpoint::new("scripts", WebhookFormat::Generic, SECRET),
+        ])
+    })
+    .await
 }
 
 async fn post(

@@ -189,17 +189,34 @@ pub async fn open_console(dir: &Path, clock: Arc<dyn Clock>) -> Console {
 pub struct InProcessHub {
     pub app: axum::Router,
     pub console: Console,
+    pub clock: Arc<ManualClock>,
     _dir: tempfile::TempDir,
 }
 
 pub async fn in_process_hub(token: &str, now: i64) -> InProcessHub {
+    in_process_hub_with(token, now, |state| state).await
+}
+
+/// As [`in_process_hub`], with `configure` adding to the API's state what a test
+/// needs beyond the defaults (webhook endpoints, say).
+pub async fn in_process_hub_with(
+    token: &str,
+    now: i64,
+    configure: impl FnOnce(AppState) -> AppState,
+) -> InProcessHub {
     let dir = tempfile::tempdir().unwrap();
-    let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(now));
+    let manual = Arc::new(ManualClock::new(now));
+    let clock: Arc<dyn Clock> = manual.clone();
     let console = open_console(dir.path(), clock.clone()).await;
-    let app = router(AppState::new(console.clone(), token.into(), clock));
+    let app = router(configure(AppState::new(
+        console.clone(),
+        token.into(),
+        clock,
+    )));
     InProcessHub {
         app,
         console,
+        clock: manual,
         _dir: dir,
     }
 }
