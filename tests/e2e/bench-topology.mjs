@@ -121,11 +121,17 @@ async function firstRender(browser, hub) {
   const { context, page } = await openScreen(browser, hub);
   const marks = await page.evaluate(() => {
     const at = (name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
+    const rendered = at('topology:rendered');
     return {
       drawStart: at('topology:draw-start'),
       added: at('topology:elements-added'),
-      rendered: at('topology:rendered'),
+      rendered,
       drawn: window.__nocTopology.count(),
+      // Whole-topology answers asked for before the first frame (the screen's and the board's
+      // own, for node names): each is serialised by the hub and parsed by the page.
+      topologyFetches: performance
+        .getEntriesByType('resource')
+        .filter((e) => new URL(e.name).pathname === '/api/topology' && e.startTime < rendered).length,
     };
   });
   await context.close();
@@ -241,6 +247,7 @@ async function main() {
         median: round(median(renders.map((r) => r.rendered - r.drawStart))),
         addMedian: round(median(renders.map((r) => r.added - r.drawStart))),
         fetchedMedian: round(median(renders.map((r) => r.drawStart))),
+        topologyFetchesBeforeFirstFrame: median(renders.map((r) => r.topologyFetches)),
       },
       panFps: { median: round(median(moves.map((m) => m.pan))), min: round(Math.min(...moves.map((m) => m.pan))) },
       zoomFps: { median: round(median(moves.map((m) => m.zoom))), min: round(Math.min(...moves.map((m) => m.zoom))) },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Node, NodeKind, Relation, Topology } from '../lib/model';
-import { containment, edgeId, foldedEdges, layerBands, searchNodes, viewElements } from './elements';
+import { containment, edgeId, foldedEdges, layerBands, sameTopology, searchNodes, viewElements } from './elements';
 import { labelOf } from './canvas';
 import { addressOf, topologyHash } from './address';
 
@@ -124,5 +124,22 @@ describe('address', () => {
     expect(addressOf(topologyHash(address))).toEqual(address);
     expect(addressOf('#/topology?view=3d&incident=-1')).toEqual({ view: 'layered', node: null, incident: null });
     expect(topologyHash({ view: 'layered', node: null, incident: null })).toBe('#/topology');
+  });
+});
+
+describe('sameTopology', () => {
+  it('holds for an equal answer and not for a moved node, a renamed one or a changed relation', () => {
+    const copy = (): Topology => JSON.parse(JSON.stringify(estate)) as Topology;
+    expect(sameTopology(estate, copy())).toBe(true);
+    const moved = copy();
+    moved.nodes[0] = { ...moved.nodes[0]!, positions: { layered: { x: 5, y: 5 } } };
+    expect(sameTopology(estate, moved)).toBe(false);
+    const renamed = copy();
+    renamed.nodes[1] = { ...renamed.nodes[1]!, name: 'other' };
+    expect(sameTopology(estate, renamed)).toBe(false);
+    const rewired = copy();
+    rewired.relations[0] = rel('shop', 'db', 'depends_on');
+    expect(sameTopology(estate, rewired)).toBe(false);
+    expect(sameTopology(estate, { ...copy(), relations: copy().relations.slice(1) })).toBe(false);
   });
 });

@@ -165,3 +165,10 @@ export function searchNodes(topology: Topology, text: string, limit = 12): Node[
   }
   return [...exact, ...partial].slice(0, limit);
 }
+
+/** Whether two answers of the hub are the same topology (same order, as it serialises them). */
+export function sameTopology(a: Topology, b: Topology): boolean {
+  if (a.nodes.length !== b.nodes.length || a.relations.length !== b.relations.length) return false;
+  const same = <T>(xs: readonly T[], ys: readonly T[]) => xs.every((x, i) => JSON.stringify(x) === JSON.stringify(ys[i]));
+  return same(a.relations, b.relations) && same(a.nodes, b.nodes);
+}

@@ -1,5 +1,6 @@
 import { getTopology } from '../lib/backend';
 import type { Node, Topology } from '../lib/model';
+import { sameTopology } from './elements';
 import { live } from '../lib/live/live.svelte';
 
 /**
@@ -14,13 +15,21 @@ class Estate {
   private byId = new Map<string, Node>();
   private loading = false;
   private stale = false;
+  /** A snapshot came while loading: one more load, when the page is idle again. */
+  private recheck = false;
+  private recheckWaiting = false;
   private stopListening: (() => void) | null = null;
 
   /** Starts following the hub (once); answers when the first load is done. */
   async want(): Promise<void> {
     if (this.stopListening === null) {
       this.stopListening = live.listen((applied) => {
-        if (applied.kind === 'snapshot' || applied.batch.changes.topology_changed) void this.reload();
+        if (applied.kind === 'batch' && !applied.batch.changes.topology_changed) return;
+        // The stream's first snapshot lands while the first load is still under way: the
+        // check it asks for (a change between that load and the stream) is made once the
+        // first drawing is done, not fetched, parsed and compared while it is being made.
+        if (applied.kind === 'snapshot' && this.loading) this.recheck = true;
+        else void this.reload();
       });
     }
     if (this.topology === null) await this.reload();
@@ -39,18 +48,43 @@ class Estate {
     }
     this.loading = true;
     do {
+      // A load started after the snapshot is the check it asked for.
+      if (this.stale) this.recheck = false;
       this.stale = false;
       try {
         const topology = await getTopology();
-        this.byId = indexWithAliases(topology.nodes);
-        this.topology = topology;
+        // An answer equal to what is held changes nothing: the canvas is not walked again.
+        if (this.topology === null || !sameTopology(this.topology, topology)) {
+          this.byId = indexWithAliases(topology.nodes);
+          this.topology = topology;
+        }
         this.failure = null;
       } catch (e) {
         this.failure = e instanceof Error ? e.message : String(e);
       }
     } while (this.stale);
     this.loading = false;
+    if (this.recheck) {
+      this.recheck = false;
+      this.recheckWaiting = true;
+      // Whoever draws says when (`drawn`); without a drawing, a little later anyway.
+      setTimeout(() => this.drawn(), RECHECK_AT_LATEST_MS);
+    }
   }
+
+  /** The first drawing of the topology is on screen: the check a snapshot asked for may run. */
+  drawn(): void {
+    if (!this.recheckWaiting) return;
+    this.recheckWaiting = false;
+    whenIdle(() => void this.reload());
+  }
+}
+
+const RECHECK_AT_LATEST_MS = 5_000;
+
+function whenIdle(run: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 5_000 });
+  else setTimeout(run, 0);
 }
 
 /** Ids win over aliases, as in the hub's model: an alarm naming an id means that node. */
