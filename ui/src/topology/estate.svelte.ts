@@ -15,7 +15,7 @@ class Estate {
   private byId = new Map<string, Node>();
   private loading = false;
   private stale = false;
-  /** A snapshot came while loading: one more load, when the page is idle again. */
+  /** A snapshot came while loading: one more load once the first drawing is done (`drawn`). */
   private recheck = false;
   private recheckWaiting = false;
   private stopListening: (() => void) | null = null;
