@@ -19,7 +19,7 @@ use serde_json::{json, Value};
 
 mod common;
 use common::prometheus::{serve_metric, start_prometheus};
-use common::zabbix::{send_value, Admin, Zabbix, ADMIN_PASSWORD, PASSWORD_ENV};
+use common::zabbix::{Admin, Zabbix, ADMIN_PASSWORD, PASSWORD_ENV};
 use common::{as_operator, free_port, open_console, source_status, start_hub, wait_for};
 
 const ZABBIX: &str = "lab-zabbix";
@@ -169,19 +169,9 @@ async fn prometheus_and_zabbix_describe_one_estate_without_duplicates() {
         .unwrap();
     let admin = Admin::login(http.clone(), &zabbix.api).await;
     prepare_zabbix(&admin).await;
-    let admin = &admin;
-    let port = zabbix.trapper_port;
-    // Sent until there is a problem: the item and its trigger may reach the server's
-    // configuration in different syncs, and a trigger only sees values after it.
-    wait_for(
-        "the problem in Zabbix",
-        Duration::from_secs(120),
-        || async move {
-            let _ = send_value(port, ZABBIX_HOST, ITEM_KEY, "0").await;
-            (!admin.open_problems().await.is_empty()).then_some(())
-        },
-    )
-    .await;
+    admin
+        .raise_problem(zabbix.trapper_port, ZABBIX_HOST, ITEM_KEY)
+        .await;
 
     // Prometheus scrapes a metric at 127.0.0.1 that is 0: its rule fires.
     let target = serve_metric(Arc::new(AtomicU8::new(0))).await;

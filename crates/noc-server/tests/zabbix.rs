@@ -87,21 +87,10 @@ async fn problems_of_a_real_zabbix_reach_the_console_and_are_acknowledged_there(
     create_link_check(&admin).await;
     let admin = &admin;
     let port = zabbix.trapper_port;
-    // Sent until there is a problem: the item and its trigger may reach the server's
-    // configuration in different syncs, and a trigger only sees values after it.
-    let eventid = wait_for(
-        "the problem in Zabbix",
-        Duration::from_secs(120),
-        || async move {
-            // A trapper that does not listen yet gets the value in a later round.
-            let _ = send_value(port, HOST, ITEM_KEY, "0").await;
-            let problems = admin.open_problems().await;
-            problems
-                .first()
-                .and_then(|p| p["eventid"].as_str().map(str::to_string))
-        },
-    )
-    .await;
+    let eventid = admin.raise_problem(port, HOST, ITEM_KEY).await["eventid"]
+        .as_str()
+        .unwrap()
+        .to_string();
 
     let hub = hub_with_zabbix(temp.path(), &zabbix.api).await;
     let console = hub.console.clone();

@@ -4,11 +4,12 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Duration;
 
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use super::free_port;
+use super::{free_port, wait_for};
 
 /// The password of the Admin user of a fresh Zabbix database.
 pub const ADMIN_PASSWORD: &str = "zabbix";
@@ -160,6 +161,23 @@ impl Admin {
             )
             .await;
         problems.as_array().cloned().unwrap_or_default()
+    }
+
+    /// Sends "0" to the trapper item `key` of `host` until Zabbix opens a problem, and
+    /// answers the first open problem.
+    pub async fn raise_problem(&self, trapper_port: u16, host: &str, key: &str) -> Value {
+        // Sent until there is a problem: the item and its trigger may reach the server's
+        // configuration in different syncs, and a trigger only sees values after it.
+        wait_for(
+            "the problem in Zabbix",
+            Duration::from_secs(120),
+            || async move {
+                // A trapper that does not listen yet gets the value in a later round.
+                let _ = send_value(trapper_port, host, key, "0").await;
+                self.open_problems().await.into_iter().next()
+            },
+        )
+        .await
     }
 
     pub async fn acknowledgements(&self, eventid: &str) -> Vec<String> {
