@@ -81,7 +81,9 @@ export function stylesheet(p: Palette, large: boolean): StylesheetJson {
         // Every property is applied to every node one by one (5,000 on a big estate), so a
         // big estate leaves out what Cytoscape's defaults already say: no wrapping (which
         // would measure every label; names show only when zoomed in anyway).
-        ...(large ? { 'min-zoomed-font-size': 9 } : { 'text-max-width': '120px', 'text-wrap': 'ellipsis' as const }),
+        // Neighbours sit 80 units apart: a longer name wraps onto a second line instead
+        // of running into the next node's.
+        ...(large ? { 'min-zoomed-font-size': 9 } : { 'text-max-width': '76px', 'text-wrap': 'wrap' as const }),
         width: 22,
         height: 22,
         'background-color': p.panel2,
