@@ -1,7 +1,8 @@
 import cytoscape, { type Core, type EdgeCollection, type ElementDefinition, type NodeSingular } from 'cytoscape';
 import type { IncidentImpact, Layer, NodeKind, NodePosition, Severity, Topology, TopologyView } from '../lib/model';
 import { SEVERITIES } from '../lib/severity';
-import { CONTAINER_KINDS, KINDS, foldedEdges, layerBands, viewElements, type NodeElement } from './elements';
+import { CONTAINER_KINDS, foldedEdges, layerBands, viewElements, type NodeElement } from './elements';
+import { NODE_KINDS } from './nodeKinds';
 import { statusKey, worse, type NodeStatus } from './status';
 import { SEVERITY_MARK, stylesheet, type Palette } from './style';
 
@@ -325,7 +326,7 @@ export class TopologyCanvas {
   private refilter(): void {
     const filter = this.filter;
     const cy = this.cy;
-    if (filter === null || (filter.layers.size === 3 && filter.kinds.size === KINDS.length)) {
+    if (filter === null || (filter.layers.size === 3 && filter.kinds.size === NODE_KINDS.length)) {
       cy.nodes('.filtered').removeClass('filtered');
       return;
     }

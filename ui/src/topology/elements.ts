@@ -1,23 +1,11 @@
 import type { Layer, Node, NodeKind, Relation, Topology, TopologyView } from '../lib/model';
+import { LAYERS } from './nodeKinds';
 
 /** Kinds drawn on the network view: the infrastructure and what holds it. */
 export const NETWORK_KINDS: ReadonlySet<NodeKind> = new Set(['host', 'network_device', 'link', 'site', 'rack', 'group']);
 /** As the hub's `NodeKind::is_container`: what other nodes are `located_in`, and can fold. */
 export const CONTAINER_KINDS: ReadonlySet<NodeKind> = new Set(['site', 'rack', 'group']);
 
-export const LAYERS: readonly Layer[] = ['saas', 'paas', 'iaas'];
-export const KINDS: readonly NodeKind[] = [
-  'business_system',
-  'service',
-  'middleware',
-  'database',
-  'host',
-  'network_device',
-  'link',
-  'site',
-  'rack',
-  'group',
-];
 
 export interface NodeElement {
   group: 'nodes';
