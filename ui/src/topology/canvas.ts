@@ -229,7 +229,10 @@ export class TopologyCanvas {
     node.select();
     if (centre) {
       if (cy.zoom() < 0.8) cy.zoom({ level: 1, position: node.position() });
-      cy.center(node);
+      // On the node itself, not on its bounding box: a name wrapped onto two lines
+      // below it would pull the view off the node.
+      const at = node.position();
+      cy.pan({ x: cy.width() / 2 - at.x * cy.zoom(), y: cy.height() / 2 - at.y * cy.zoom() });
     }
     return true;
   }
