@@ -1,51 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { Alarm, Incident, Node, SourceDefinition, Topology } from '../lib/model';
+import type { Alarm, Node, SourceDefinition, Topology } from '../lib/model';
+import { alarm as anAlarm, incident } from '../test/entities';
 import { alarmsOn, incidentsOn, neighbours, originOf, pathSteps, relationCount, sourcesOn } from './nodePanel';
 
 const node = (id: string, name = id, extra: Partial<Node> = {}): Node => ({ id, name, kind: 'host', layer: 'iaas', ...extra });
 
 const db = node('db-orders-01', 'db-orders-01', { kind: 'database', layer: 'paas', aliases: ['10.0.0.5', 'db1.dc1'] });
 
-function alarm(id: number, on: string | null, extra: Partial<Alarm> = {}): Alarm {
-  return {
-    id,
-    fingerprint: `f${id}`,
-    source: 'hook',
-    node: on,
-    severity: 'major',
-    title: `alarm ${id}`,
-    text: '',
-    labels: {},
-    status: 'active',
-    first_seen: 0,
-    last_seen: 0,
-    cleared_at: null,
-    count: 1,
-    incident: null,
-    reason: null,
-    flapping: false,
-    suppressed_by: null,
-    unseen: false,
-    ...extra,
-  };
-}
-
-function incident(id: number, extra: Partial<Incident>): Incident {
-  return {
-    id,
-    title: `incident ${id}`,
-    severity: 'major',
-    status: 'open',
-    root_node: null,
-    root_alarm: null,
-    system: null,
-    layer: null,
-    alarms: [],
-    nodes: [],
-    active_alarms: 0,
-    ...extra,
-  } as Incident;
-}
+/** An alarm on `on` (an id, an alias, or no node). */
+const alarm = (id: number, on: string | null, extra: Partial<Alarm> = {}): Alarm => anAlarm(id, { node: on, ...extra });
 
 describe('alarms and incidents on a node', () => {
   it('match the node by its id and by any alias, active alarms only', () => {
