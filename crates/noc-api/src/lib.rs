@@ -5,6 +5,7 @@
 //! decided by the engine, committed by the store, then published to subscribers. One
 //! loop means one order of events, which is what makes the log replayable.
 
+mod access;
 mod console;
 mod duty;
 mod error;
@@ -17,6 +18,7 @@ mod source_ack;
 mod sources;
 mod topology;
 
+pub use access::{Caller, Credential};
 pub use console::{Console, EventPage, HubInfo, HubSettings};
 pub use duty::{
     AckWriteBack, BulkAction, BulkError, BulkOutcome, BulkRequest, BulkResult, MaintenanceRequest,

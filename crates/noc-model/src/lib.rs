@@ -4,6 +4,7 @@
 //! through the [`Clock`] trait, implemented by the binaries (real time) and by tests,
 //! drills and replay (simulated time).
 
+mod access;
 mod alarm;
 mod clock;
 mod command;
@@ -21,6 +22,7 @@ mod source_def;
 mod state;
 mod topology;
 
+pub use access::{Action, Role};
 pub use alarm::{Alarm, AlarmId, AlarmStatus, Labels};
 pub use clock::{Clock, ManualClock, Millis};
 pub use command::{Command, CommandError};
@@ -57,6 +59,8 @@ pub fn typescript_bindings() -> String {
     let cfg = Config::default();
     let decls = [
         Severity::decl(&cfg),
+        Role::decl(&cfg),
+        Action::decl(&cfg),
         Layer::decl(&cfg),
         NodeKind::decl(&cfg),
         RelationKind::decl(&cfg),

@@ -4,15 +4,17 @@
 //! `X-Noc-Operator` and logged with that name.
 
 use axum::extract::{FromRequest, Path, Request, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::routing::{delete, get, post};
+use axum::Extension;
 use axum::{Json, Router};
+use noc_api::Caller;
 use noc_api::{ApiError, BulkOutcome, BulkRequest, MaintenanceRequest, SourceCapability};
 use noc_model::{AlarmId, DutyPolicy, Incident, IncidentId, Layer, MaintenanceWindow};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::http::{operator, ApiResult, AppState, HttpError};
+use crate::http::{ApiResult, AppState, HttpError};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -117,18 +119,12 @@ pub(crate) struct SeenAnswer {
 pub(crate) async fn identify(
     State(state): State<AppState>,
     Path(id): Path<IncidentId>,
-    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
     Body(body): Body<IdentifyBody>,
 ) -> ApiResult<Incident> {
     let incident = state
         .console
-        .identify(
-            id,
-            &operator(&headers),
-            &body.cause,
-            body.layer,
-            body.root_node,
-        )
+        .identify(id, &caller.name, &body.cause, body.layer, body.root_node)
         .await?;
     Ok(Json(incident))
 }
@@ -146,13 +142,10 @@ pub(crate) async fn identify(
 pub(crate) async fn mitigate(
     State(state): State<AppState>,
     Path(id): Path<IncidentId>,
-    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
     Body(body): Body<MitigateBody>,
 ) -> ApiResult<Incident> {
-    let incident = state
-        .console
-        .mitigate(id, &operator(&headers), &body.note)
-        .await?;
+    let incident = state.console.mitigate(id, &caller.name, &body.note).await?;
     Ok(Json(incident))
 }
 
@@ -169,9 +162,9 @@ pub(crate) async fn mitigate(
 pub(crate) async fn resolve(
     State(state): State<AppState>,
     Path(id): Path<IncidentId>,
-    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
 ) -> ApiResult<Incident> {
-    Ok(Json(state.console.resolve(id, &operator(&headers)).await?))
+    Ok(Json(state.console.resolve(id, &caller.name).await?))
 }
 
 #[utoipa::path(
@@ -188,12 +181,12 @@ pub(crate) async fn resolve(
 pub(crate) async fn review(
     State(state): State<AppState>,
     Path(id): Path<IncidentId>,
-    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
     Body(body): Body<ReviewBody>,
 ) -> ApiResult<Incident> {
     let incident = state
         .console
-        .review(id, &operator(&headers), &body.summary)
+        .review(id, &caller.name, &body.summary)
         .await?;
     Ok(Json(incident))
 }
@@ -212,12 +205,12 @@ pub(crate) async fn review(
 pub(crate) async fn escalate(
     State(state): State<AppState>,
     Path(id): Path<IncidentId>,
-    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
     Body(body): Body<EscalateBody>,
 ) -> ApiResult<Incident> {
     let incident = state
         .console
-        .escalate(id, &operator(&headers), &body.reason)
+        .escalate(id, &caller.name, &body.reason)
         .await?;
     Ok(Json(incident))
 }
@@ -236,13 +229,10 @@ pub(crate) async fn escalate(
 pub(crate) async fn merge(
     State(state): State<AppState>,
     Path(id): Path<IncidentId>,
-    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
     Body(body): Body<MergeBody>,
 ) -> ApiResult<Incident> {
-    let incident = state
-        .console
-        .merge(id, &operator(&headers), body.from)
-        .await?;
+    let incident = state.console.merge(id, &caller.name, body.from).await?;
     Ok(Json(incident))
 }
 
@@ -260,13 +250,10 @@ pub(crate) async fn merge(
 pub(crate) async fn split(
     State(state): State<AppState>,
     Path(id): Path<IncidentId>,
-    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
     Body(body): Body<SplitBody>,
 ) -> ApiResult<Incident> {
-    let incident = state
-        .console
-        .split(id, &operator(&headers), body.alarms)
-        .await?;
+    let incident = state.console.split(id, &caller.name, body.alarms).await?;
     Ok(Json(incident))
 }
 
@@ -281,12 +268,10 @@ pub(crate) async fn split(
 )]
 pub(crate) async fn bulk(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
     Body(request): Body<BulkRequest>,
 ) -> ApiResult<BulkOutcome> {
-    Ok(Json(
-        state.console.bulk(request, &operator(&headers)).await?,
-    ))
+    Ok(Json(state.console.bulk(request, &caller.name).await?))
 }
 
 #[utoipa::path(
@@ -300,13 +285,10 @@ pub(crate) async fn bulk(
 )]
 pub(crate) async fn mark_seen(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
     Body(body): Body<SeenBody>,
 ) -> ApiResult<SeenAnswer> {
-    let seen = state
-        .console
-        .mark_seen(body.alarms, &operator(&headers))
-        .await?;
+    let seen = state.console.mark_seen(body.alarms, &caller.name).await?;
     Ok(Json(SeenAnswer { seen }))
 }
 
@@ -333,12 +315,12 @@ pub(crate) async fn list_maintenance(
 )]
 pub(crate) async fn schedule_maintenance(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
     Body(request): Body<MaintenanceRequest>,
 ) -> ApiResult<MaintenanceWindow> {
     let window = state
         .console
-        .schedule_maintenance(request, &operator(&headers))
+        .schedule_maintenance(request, &caller.name)
         .await?;
     Ok(Json(window))
 }
@@ -355,12 +337,9 @@ pub(crate) async fn schedule_maintenance(
 pub(crate) async fn cancel_maintenance(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
 ) -> Result<StatusCode, HttpError> {
-    state
-        .console
-        .cancel_maintenance(&id, &operator(&headers))
-        .await?;
+    state.console.cancel_maintenance(&id, &caller.name).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -1,19 +1,22 @@
 use std::sync::Arc;
 
-use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::middleware::{self, Next};
+use axum::middleware::{self};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
+use axum::Extension;
 use axum::{Json, Router};
+use noc_api::Caller;
 use noc_api::{ApiError, Console, EventPage, HubInfo};
 use noc_model::{Clock, Event, Incident, IncidentId, Seq, Snapshot};
 use serde::Deserialize;
-use subtle::ConstantTimeEq;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::webhook::{self, Hooks, WebhookEndpoint};
-use crate::{assets, duty, openapi, probes, silences, source_ack, sources, stream, topology};
+use crate::{
+    access, assets, duty, openapi, probes, silences, source_ack, sources, stream, topology,
+};
 
 /// The browser may load and connect only to the hub itself; source text can never
 /// run as script.
@@ -25,7 +28,7 @@ const MAX_OPERATOR_CHARS: usize = 64;
 #[derive(Clone)]
 pub struct AppState {
     pub console: Console,
-    token: Arc<str>,
+    pub(crate) token: Arc<str>,
     pub clock: Arc<dyn Clock>,
     pub(crate) wire: Arc<stream::WireCache>,
     pub(crate) hooks: Arc<Hooks>,
@@ -103,7 +106,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { HttpError(ApiError::not_found("not_found", "no such API endpoint")) })
         // `layer`, not `route_layer`: unknown API paths must not reveal themselves
         // to a caller without the token either.
-        .layer(middleware::from_fn_with_state(state.clone(), require_token));
+        .layer(middleware::from_fn_with_state(state.clone(), access::guard));
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .nest("/api", api)
@@ -132,22 +135,6 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn require_token(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let offered = bearer(req.headers()).or_else(|| query_token(req.uri().query()));
-    let valid = offered
-        .map(|t| bool::from(t.as_bytes().ct_eq(state.token.as_bytes())))
-        .unwrap_or(false);
-    if !valid {
-        let err = ApiError::new(
-            401,
-            "unauthorized",
-            "a valid access token is required: open the URL the hub printed at start",
-        );
-        return HttpError(err).into_response();
-    }
-    next.run(req).await
-}
-
 pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers
         .get(header::AUTHORIZATION)?
@@ -162,8 +149,8 @@ pub(crate) fn query_token(query: Option<&str>) -> Option<&str> {
         .find_map(|pair| pair.strip_prefix("token="))
 }
 
-/// The acting operator's name. Until operator logins exist it is what the client
-/// says, bounded and cleaned so it cannot forge structure in logs or screens.
+/// The name of the person at the hub's own machine (who holds the launch token): what
+/// the client says, bounded and cleaned so it cannot forge structure in logs or screens.
 /// Browsers only send Latin-1 header values, so names (e.g. Chinese ones) arrive
 /// percent-encoded.
 pub(crate) fn operator(headers: &HeaderMap) -> String {
@@ -253,13 +240,13 @@ pub(crate) struct AcknowledgeBody {
 pub(crate) async fn acknowledge(
     State(state): State<AppState>,
     Path(id): Path<IncidentId>,
-    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
     body: Option<Json<AcknowledgeBody>>,
 ) -> ApiResult<Incident> {
     let write_back = body.is_some_and(|Json(b)| b.write_back);
     let incident = state
         .console
-        .acknowledge_incident(id, &operator(&headers), write_back)
+        .acknowledge_incident(id, &caller.name, write_back)
         .await?;
     Ok(Json(incident))
 }
@@ -273,12 +260,9 @@ pub(crate) struct CommentBody {
 pub(crate) async fn comment(
     State(state): State<AppState>,
     Path(id): Path<IncidentId>,
-    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
     Json(body): Json<CommentBody>,
 ) -> ApiResult<Incident> {
-    let incident = state
-        .console
-        .comment(id, &operator(&headers), &body.text)
-        .await?;
+    let incident = state.console.comment(id, &caller.name, &body.text).await?;
     Ok(Json(incident))
 }

@@ -2,6 +2,7 @@
 //!
 //! Used by the headless `noc-server` binary and, in-process, by the desktop shell.
 
+mod access;
 mod assets;
 pub mod config;
 mod duty;
@@ -179,9 +180,12 @@ pub async fn start(opts: HubOptions) -> anyhow::Result<RunningHub> {
     );
     let stop = shutdown.clone();
     let server = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(stop.cancelled_owned())
-            .await
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(stop.cancelled_owned())
+        .await
     });
     Ok(RunningHub {
         url: format!("http://{addr}/"),

@@ -9,9 +9,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use axum::routing::{get, post};
+use axum::Extension;
 use axum::{Json, Router};
+use noc_api::Caller;
 use noc_api::{ApiError, Console};
 use noc_model::{
     Alarm, AlarmId, Batch, Event, EventBody, Incident, IncidentId, IncidentStatus, Millis, Seq,
@@ -22,7 +23,7 @@ use serde::Serialize;
 use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::task::{JoinHandle, JoinSet};
 
-use crate::http::{operator, ApiResult, AppState, HttpError};
+use crate::http::{ApiResult, AppState, HttpError};
 
 /// The actor of recorded deliveries.
 const ACTOR: &str = "notifier";
@@ -104,7 +105,7 @@ pub(crate) async fn list(State(state): State<AppState>) -> Json<Vec<ChannelView>
 pub(crate) async fn test(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
 ) -> ApiResult<TestOutcome> {
     let not_found = || {
         HttpError::from(ApiError::not_found(
@@ -113,7 +114,7 @@ pub(crate) async fn test(
         ))
     };
     let notifier = state.notifier.as_ref().ok_or_else(not_found)?;
-    let actor = operator(&headers);
+    let actor = caller.name.clone();
     let delivery = notifier
         .send(&name, &Notice::test(&name, &actor))
         .await

@@ -2,12 +2,14 @@
 //! expired by the operator named in `X-Noc-Operator`.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
+use axum::Extension;
 use axum::Json;
+use noc_api::Caller;
 use noc_api::SilenceRequest;
 use noc_model::Silence;
 
-use crate::http::{operator, AppState, HttpError};
+use crate::http::{AppState, HttpError};
 
 #[utoipa::path(
     get,
@@ -42,12 +44,12 @@ pub(crate) async fn list(
 pub(crate) async fn create(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
     Json(request): Json<SilenceRequest>,
 ) -> Result<(StatusCode, Json<Silence>), HttpError> {
     let silence = state
         .console
-        .create_silence(&name, request, &operator(&headers))
+        .create_silence(&name, request, &caller.name)
         .await?;
     Ok((StatusCode::CREATED, Json(silence)))
 }
@@ -68,11 +70,11 @@ pub(crate) async fn create(
 pub(crate) async fn expire(
     State(state): State<AppState>,
     Path((name, id)): Path<(String, String)>,
-    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
 ) -> Result<StatusCode, HttpError> {
     state
         .console
-        .expire_silence(&name, &id, &operator(&headers))
+        .expire_silence(&name, &id, &caller.name)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

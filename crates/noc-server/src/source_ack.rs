@@ -2,13 +2,15 @@
 //! monitoring system it came from (Zabbix).
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::routing::post;
+use axum::Extension;
 use axum::{Json, Router};
+use noc_api::Caller;
 use noc_model::AlarmId;
 use serde::Deserialize;
 
-use crate::http::{operator, AppState, HttpError};
+use crate::http::{AppState, HttpError};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new().route(
@@ -39,12 +41,12 @@ pub(crate) struct SourceAckRequest {
 pub(crate) async fn acknowledge_at_source(
     State(state): State<AppState>,
     Path(id): Path<AlarmId>,
-    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
     Json(request): Json<SourceAckRequest>,
 ) -> Result<StatusCode, HttpError> {
     state
         .console
-        .acknowledge_at_source(id, &request.message, &operator(&headers))
+        .acknowledge_at_source(id, &request.message, &caller.name)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

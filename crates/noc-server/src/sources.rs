@@ -1,13 +1,15 @@
 //! `/api/sources` (the Sources page) and `/api/kpis`.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::routing::{get, post};
+use axum::Extension;
 use axum::{Json, Router};
+use noc_api::Caller;
 use noc_api::{SourceRequest, SourceView};
 use noc_model::{CheckReport, KpiReading};
 
-use crate::http::{operator, ApiResult, AppState, HttpError};
+use crate::http::{ApiResult, AppState, HttpError};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -34,12 +36,12 @@ pub(crate) async fn one(
 #[utoipa::path(post, path = "/api/sources", request_body = SourceRequest, responses((status = 201, body = SourceView)))]
 pub(crate) async fn create(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
     Json(request): Json<SourceRequest>,
 ) -> Result<(StatusCode, Json<SourceView>), HttpError> {
     let view = state
         .console
-        .save_source(request, true, &operator(&headers))
+        .save_source(request, true, &caller.name)
         .await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
@@ -48,14 +50,14 @@ pub(crate) async fn create(
 pub(crate) async fn replace(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
     Json(mut request): Json<SourceRequest>,
 ) -> ApiResult<SourceView> {
     // The name is the source's identity (alarm fingerprints): the path decides it.
     request.definition.name = name;
     let view = state
         .console
-        .save_source(request, false, &operator(&headers))
+        .save_source(request, false, &caller.name)
         .await?;
     Ok(Json(view))
 }
@@ -64,12 +66,9 @@ pub(crate) async fn replace(
 pub(crate) async fn remove(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
 ) -> Result<StatusCode, HttpError> {
-    state
-        .console
-        .remove_source(&name, &operator(&headers))
-        .await?;
+    state.console.remove_source(&name, &caller.name).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

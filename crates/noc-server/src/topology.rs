@@ -4,10 +4,12 @@
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
+use axum::Extension;
 use axum::{Json, Router};
+use noc_api::Caller;
 use noc_api::{ApiError, Committed, ImportSummary, TopologyAt, TopologyFormat, MAX_IMPORT_BYTES};
 use noc_model::{
     IncidentId, IncidentImpact, Millis, NodeImpact, NodePosition, Seq, Topology, TopologyChange,
@@ -15,7 +17,7 @@ use noc_model::{
 };
 use serde::Deserialize;
 
-use crate::http::{operator, ApiResult, AppState, HttpError};
+use crate::http::{ApiResult, AppState, HttpError};
 
 /// Room above the largest import for the request to arrive whole, so the hub can
 /// answer a file just over the limit with its reason instead of cutting the upload.
@@ -92,14 +94,14 @@ pub(crate) struct ImportQuery {
 pub(crate) async fn import(
     State(state): State<AppState>,
     Query(q): Query<ImportQuery>,
-    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<ImportSummary> {
     let body = body.map_err(|rejection| refused_upload(&q.name, rejection))?;
     let format = q.format.as_deref().map(format_word).transpose()?;
     let summary = state
         .console
-        .import_topology(&q.name, format, body, &operator(&headers))
+        .import_topology(&q.name, format, body, &caller.name)
         .await?;
     Ok(Json(summary))
 }
@@ -170,13 +172,10 @@ pub(crate) async fn export(
 )]
 pub(crate) async fn edit(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
     Json(change): Json<TopologyChange>,
 ) -> ApiResult<Committed> {
-    let done = state
-        .console
-        .edit_topology(change, &operator(&headers))
-        .await?;
+    let done = state.console.edit_topology(change, &caller.name).await?;
     Ok(Json(done))
 }
 
@@ -197,12 +196,12 @@ pub(crate) struct PositionsBody {
 )]
 pub(crate) async fn positions(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
     Json(body): Json<PositionsBody>,
 ) -> ApiResult<Committed> {
     let done = state
         .console
-        .place_nodes(body.view, body.positions, &operator(&headers))
+        .place_nodes(body.view, body.positions, &caller.name)
         .await?;
     Ok(Json(done))
 }
@@ -223,13 +222,10 @@ pub(crate) struct LayoutBody {
 )]
 pub(crate) async fn layout(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Extension(caller): Extension<Caller>,
     Json(body): Json<LayoutBody>,
 ) -> ApiResult<Committed> {
-    let done = state
-        .console
-        .relayout(body.view, &operator(&headers))
-        .await?;
+    let done = state.console.relayout(body.view, &caller.name).await?;
     Ok(Json(done))
 }
 

@@ -3,6 +3,10 @@
 
 export type Severity = "critical" | "major" | "minor" | "warning" | "unknown" | "info";
 
+export type Role = "viewer" | "operator" | "duty_manager" | "admin";
+
+export type Action = "view" | "work_incidents" | "act_at_sources" | "plan_maintenance" | "edit_topology" | "send_notices" | "keep_shift" | "manage_roster" | "configure" | "manage_accounts" | "read_audit";
+
 export type Layer = "saas" | "paas" | "iaas";
 
 export type NodeKind = "business_system" | "service" | "middleware" | "database" | "host" | "network_device" | "link" | "site" | "rack" | "group";
