@@ -180,8 +180,8 @@ describe('fault board', () => {
     try {
       const page = await context.newPage();
       await page.goto(`${hub.origin}/?token=not-the-token`);
-      await page.getByTestId('unauthorized').waitFor({ timeout: SOON });
-      assert.match(await page.getByTestId('unauthorized').textContent(), /token/i);
+      await page.getByTestId('login-notice').waitFor({ timeout: SOON });
+      assert.match(await page.getByTestId('login-notice').textContent(), /token/i);
     } finally {
       await context.close();
     }

@@ -1,4 +1,5 @@
 import type {
+  Action,
   Batch,
   DutyPolicy,
   IncidentImpact,
@@ -20,6 +21,7 @@ import type {
   Topology,
   TopologyChange,
   TopologyView,
+  Role,
 } from './model';
 
 /** `GET /api/info`. */
@@ -71,8 +73,9 @@ export function adoptTokenFromAddress(): void {
   history.replaceState(history.state, '', cleanUrl);
 }
 
+/** The tab's own token (a launch link, a sign-in) wins over one kept on the workstation. */
 function token(): string | null {
-  return sessionStorage.getItem(TOKEN_KEY);
+  return sessionStorage.getItem(TOKEN_KEY) ?? localStorage.getItem(TOKEN_KEY);
 }
 
 export function operatorName(): string {
@@ -85,7 +88,7 @@ export function setOperatorName(name: string): void {
   else localStorage.setItem(OPERATOR_KEY, trimmed);
 }
 
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 async function call<T>(method: Method, path: string, body?: unknown): Promise<T> {
   return (await request(method, path, body)).json() as Promise<T>;
@@ -120,7 +123,11 @@ async function request(method: Method, path: string, body?: unknown): Promise<Re
     sent = JSON.stringify(body);
   }
   const response = await fetch(path, { method, headers, body: sent });
-  if (!response.ok) throw await errorOf(response);
+  if (!response.ok) {
+    const error = await errorOf(response);
+    if (response.status === 401 && bearer !== null) sessionLost(error);
+    throw error;
+  }
   return response;
 }
 
@@ -458,3 +465,195 @@ export const listChannels = (): Promise<ChannelView[]> => call('GET', '/api/noti
 
 export const testChannel = (name: string): Promise<{ ok: boolean; detail: string }> =>
   call('POST', `/api/notify/channels/${encodeURIComponent(name)}/test`, {});
+
+// Accounts: signing in and out, the caller's session, operator accounts, wall screens
+// and the audit trail. Shapes of API views, written by hand like the ones above.
+
+/** An operator as a sign-in answers it. */
+export interface SignedInOperator {
+  name: string;
+  display_name: string;
+  role: Role;
+}
+
+/** `POST /api/login`. */
+export interface LoginAnswer {
+  token: string;
+  expires_at: number;
+  operator: SignedInOperator;
+  actions: Action[];
+}
+
+/** How the caller proved who they are. */
+export interface CallerCredential {
+  kind: 'launch_token' | 'session' | 'device';
+  device?: string;
+}
+
+/** `GET /api/session`: who the caller is and what their role lets them do. */
+export interface SessionView {
+  name: string;
+  display_name: string;
+  role: Role;
+  actions: Action[];
+  credential: CallerCredential;
+  /** Unix ms; null for a credential that does not expire (the launch token). */
+  expires_at: number | null;
+}
+
+/** `GET /api/operators`, as the admin screen manages them. */
+export interface AccountView {
+  name: string;
+  display_name: string;
+  role: Role;
+  disabled: boolean;
+  created_at: number;
+  last_login_at: number | null;
+}
+
+export interface NewOperator {
+  name: string;
+  display_name?: string;
+  role: Role;
+  password: string;
+}
+
+export interface OperatorChange {
+  display_name?: string;
+  role?: Role;
+  password?: string;
+  disabled?: boolean;
+}
+
+/** A wall screen registered to follow the hub with its own device token. */
+export interface WallDevice {
+  id: string;
+  name: string;
+  created_at: number;
+  last_seen_at: number | null;
+  revoked: boolean;
+}
+
+/** `POST /api/devices`: the device token is in `url` and `token` this once only. */
+export interface DeviceRegistration {
+  device: WallDevice;
+  token: string;
+  url: string;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: number;
+  actor: string;
+  role: Role;
+  credential: string;
+  address: string;
+  method: string;
+  path: string;
+  status: number;
+}
+
+export interface AuditQuery {
+  before?: number;
+  limit?: number;
+  actor?: string;
+}
+
+/** Where the sign-in token is kept: for this tab only, or on this workstation. */
+export type TokenKeeping = 'tab' | 'workstation';
+
+export function keepToken(value: string, keeping: TokenKeeping): void {
+  forgetToken();
+  (keeping === 'workstation' ? localStorage : sessionStorage).setItem(TOKEN_KEY, value);
+}
+
+export function forgetToken(): void {
+  sessionStorage.removeItem(TOKEN_KEY);
+  localStorage.removeItem(TOKEN_KEY);
+}
+
+export function hasToken(): boolean {
+  return token() !== null;
+}
+
+let onSessionLost: ((error: ApiError) => void) | null = null;
+
+/** Told when the hub stops accepting the token the console sends (expired, signed out elsewhere). */
+export function watchSessionLoss(listener: ((error: ApiError) => void) | null): void {
+  onSessionLost = listener;
+}
+
+function sessionLost(error: ApiError): void {
+  onSessionLost?.(error);
+}
+
+/**
+ * Sent without the stored token, so a wrong password never reads as the session
+ * being lost; the password goes in the body and is kept nowhere.
+ */
+export async function login(name: string, password: string): Promise<LoginAnswer> {
+  const response = await fetch('/api/login', {
+    method: 'POST',
+    headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name, password }),
+  });
+  if (!response.ok) throw await loginRefusal(response);
+  return (await response.json()) as LoginAnswer;
+}
+
+/** A refusal of a sign-in; `retryAfter` (seconds) when there were too many attempts. */
+export class LoginRefusal extends ApiError {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    readonly retryAfter: number | null,
+  ) {
+    super(status, code, message);
+    this.name = 'LoginRefusal';
+  }
+}
+
+async function loginRefusal(response: Response): Promise<LoginRefusal> {
+  const error = await errorOf(response);
+  const header = Number(response.headers.get('Retry-After'));
+  const retryAfter = Number.isFinite(header) && header > 0 ? Math.ceil(header) : null;
+  return new LoginRefusal(error.status, error.code, error.message, retryAfter);
+}
+
+export const logout = (): Promise<void> => callForNothing('POST', '/api/logout');
+
+export const getSession = (): Promise<SessionView> => call('GET', '/api/session');
+
+export const changeOwnPassword = (current: string, next: string): Promise<void> =>
+  callForNothing('PUT', '/api/session/password', { current, new: next });
+
+const operatorPath = (name: string) => `/api/operators/${encodeURIComponent(name)}`;
+
+export const listAccounts = (): Promise<AccountView[]> => call('GET', '/api/operators');
+
+export const createOperator = (account: NewOperator): Promise<AccountView> =>
+  call('POST', '/api/operators', account);
+
+export const changeOperator = (name: string, change: OperatorChange): Promise<AccountView> =>
+  call('PATCH', operatorPath(name), change);
+
+export const removeOperator = (name: string): Promise<void> => callForNothing('DELETE', operatorPath(name));
+
+export const listDevices = (): Promise<WallDevice[]> => call('GET', '/api/devices');
+
+export const registerDevice = (name: string): Promise<DeviceRegistration> => call('POST', '/api/devices', { name });
+
+export const revokeDevice = (id: string): Promise<void> =>
+  callForNothing('DELETE', `/api/devices/${encodeURIComponent(id)}`);
+
+export function auditPath(query: AuditQuery): string {
+  const params = new URLSearchParams();
+  if (query.before !== undefined) params.set('before', String(query.before));
+  if (query.limit !== undefined) params.set('limit', String(query.limit));
+  if (query.actor !== undefined && query.actor.trim() !== '') params.set('actor', query.actor.trim());
+  const text = params.toString();
+  return text === '' ? '/api/audit' : `/api/audit?${text}`;
+}
+
+export const getAudit = (query: AuditQuery = {}): Promise<AuditEntry[]> => call('GET', auditPath(query));

@@ -1,3 +1,5 @@
+import type { Action } from './model';
+
 /** The console's pages, addressed as `#/name` so that the hub serves one document for all. */
 export const PAGES = ['board', 'topology', 'probes', 'sources', 'maintenance', 'notify'] as const;
 export type Page = (typeof PAGES)[number];
@@ -7,4 +9,15 @@ export function pageOf(hash: string): Page {
   // A page may carry a query (`#/board?sev=critical`): it is the page's own state.
   const name = hash.replace(/^#\/?/, '').split('?')[0];
   return PAGES.find((page) => page === name) ?? 'board';
+}
+
+/** Pages only some roles see, with the actions of which any one opens them. */
+const RESTRICTED: Partial<Record<string, readonly Action[]>> = {
+  admin: ['manage_accounts', 'read_audit'],
+};
+
+/** Whether the caller may see `page`, asked through `can` (the session's). */
+export function pageOpen(page: Page, can: (action: Action) => boolean): boolean {
+  const needs = RESTRICTED[page];
+  return needs === undefined || needs.some(can);
 }
