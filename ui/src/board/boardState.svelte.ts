@@ -31,7 +31,11 @@ class BoardState {
   /** Takes the filter from the address (on load and when a link is pasted). */
   readAddress(hash: string): void {
     if (pageOf(hash) !== 'board') return;
-    this.filter = filterFromQuery(queryOfHash(hash));
+    const query = queryOfHash(hash);
+    this.filter = filterFromQuery(query);
+    // A link to one incident (from a handover, say) opens its detail.
+    const incident = Number(new URLSearchParams(query).get('incident') ?? '');
+    if (Number.isInteger(incident) && incident > 0) this.select(incident);
   }
 
   setFilter(filter: BoardFilter): void {

@@ -22,6 +22,14 @@ import type {
   TopologyChange,
   TopologyView,
   Role,
+  DutyOverride,
+  Handover,
+  HandoverSummary,
+  PatrolResult,
+  Roster,
+  ShiftLogEntry,
+  ShiftSlot,
+  SwapSide,
 } from './model';
 
 /** `GET /api/info`. */
@@ -657,3 +665,54 @@ export function auditPath(query: AuditQuery): string {
 }
 
 export const getAudit = (query: AuditQuery = {}): Promise<AuditEntry[]> => call('GET', auditPath(query));
+
+// Duty: the roster, overrides and swaps, the handover, the shift log and the patrol.
+
+/** `GET /api/duty`: who is on duty now and next, and the current slot's record. */
+export interface DutyView {
+  now: ShiftSlot | null;
+  next: ShiftSlot | null;
+  /** The next 14 slots, the current one first. */
+  upcoming: ShiftSlot[];
+  roster: Roster | null;
+  overrides: DutyOverride[];
+  /** The latest handover of the current or the previous slot. */
+  handover: Handover | null;
+  patrol: PatrolResult[];
+  log: ShiftLogEntry[];
+}
+
+/** `GET /api/operators`: the accounts, for naming team members. */
+export interface OperatorAccount {
+  name: string;
+  display_name: string;
+  role: string;
+}
+
+export const getDuty = (): Promise<DutyView> => call('GET', '/api/duty');
+
+/** A roster with gaps or overlaps is refused (422 `invalid_roster`) with the reason. */
+export const defineRoster = (roster: Roster): Promise<Recorded> => call('PUT', '/api/duty/roster', roster);
+
+export const overrideDuty = (override: DutyOverride): Promise<Recorded> => call('POST', '/api/duty/overrides', override);
+
+export const swapShifts = (first: SwapSide, second: SwapSide): Promise<Recorded> =>
+  call('POST', '/api/duty/swaps', { first, second });
+
+/** What the current slot hands over, worked out now (409 `no_roster` without a roster). */
+export const handoverDraft = (): Promise<HandoverSummary> => call('GET', '/api/duty/handover/draft');
+
+export const signHandover = (notes: string): Promise<Handover> => call('POST', '/api/duty/handover', { notes });
+
+export const acceptHandover = (shift: string, remarks: string): Promise<Handover> =>
+  call('POST', '/api/duty/handover/accept', { shift, remarks });
+
+export const listHandovers = (limit: number): Promise<Handover[]> =>
+  call('GET', `/api/duty/handovers?limit=${Math.floor(limit)}`);
+
+export const writeShiftLog = (text: string): Promise<ShiftLogEntry> => call('POST', '/api/duty/log', { text });
+
+export const recordPatrol = (item: string, ok: boolean, note: string): Promise<PatrolResult> =>
+  call('POST', '/api/duty/patrol', { item, ok, note });
+
+export const listOperators = (): Promise<OperatorAccount[]> => call('GET', '/api/operators');

@@ -1,7 +1,7 @@
 import type { Action } from './model';
 
 /** The console's pages, addressed as `#/name` so that the hub serves one document for all. */
-export const PAGES = ['board', 'topology', 'probes', 'sources', 'maintenance', 'notify'] as const;
+export const PAGES = ['board', 'topology', 'probes', 'sources', 'maintenance', 'notify', 'duty'] as const;
 export type Page = (typeof PAGES)[number];
 
 /** An unknown or empty address shows the board, the screen a wall opens on. */

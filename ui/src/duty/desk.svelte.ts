@@ -1,0 +1,81 @@
+import { getDuty, listHandovers, listOperators, type DutyView, type OperatorAccount } from '../lib/backend';
+import { live } from '../lib/live/live.svelte';
+import { refusalText } from '../board/refusal';
+import type { Handover } from '../lib/model';
+import { remaining } from './roster';
+
+/** How many handovers the history shows: what the hub keeps. */
+const HISTORY = 30;
+
+/**
+ * The duty screen's view of the hub: `GET /api/duty` and the handover history, fetched
+ * again after every batch that changes duty and when the current slot ends. A fetch
+ * asked for while one is under way is made once more when it ends.
+ */
+class DutyDesk {
+  view = $state.raw<DutyView | null>(null);
+  history = $state.raw<Handover[]>([]);
+  failure = $state<string | null>(null);
+  /** Operator accounts for naming members; empty while the hub has none to offer. */
+  operators = $state.raw<OperatorAccount[]>([]);
+  private loading = false;
+  private stale = false;
+  private slotTimer: ReturnType<typeof setTimeout> | undefined;
+  private stopListening: (() => void) | null = null;
+
+  /** Follows the hub while the screen is open; answers the way to stop. */
+  open(): () => void {
+    this.stopListening ??= live.listen((applied) => {
+      if (applied.kind === 'snapshot' || applied.batch.changes.duty_changed) void this.reload();
+    });
+    void this.reload();
+    void this.loadOperators();
+    return () => {
+      this.stopListening?.();
+      this.stopListening = null;
+      clearTimeout(this.slotTimer);
+    };
+  }
+
+  async reload(): Promise<void> {
+    if (this.loading) {
+      this.stale = true;
+      return;
+    }
+    this.loading = true;
+    do {
+      this.stale = false;
+      try {
+        const [view, history] = await Promise.all([getDuty(), listHandovers(HISTORY)]);
+        this.view = view;
+        this.history = history;
+        this.failure = null;
+        this.followSlot(view);
+      } catch (e) {
+        this.failure = refusalText(e);
+      }
+    } while (this.stale);
+    this.loading = false;
+  }
+
+  /** The slot on duty changes at its end: the screen asks again then. */
+  private followSlot(view: DutyView): void {
+    clearTimeout(this.slotTimer);
+    const end = view.now?.end ?? view.next?.start;
+    if (end === undefined) return;
+    // Timers cannot wait longer than about 24.8 days; a later change is met by a later check.
+    const wait = Math.min(remaining(Date.now(), end) + 500, 2_000_000_000);
+    this.slotTimer = setTimeout(() => void this.reload(), wait);
+  }
+
+  private async loadOperators(): Promise<void> {
+    try {
+      this.operators = await listOperators();
+    } catch {
+      // A hub without accounts yet: member names are typed freely.
+      this.operators = [];
+    }
+  }
+}
+
+export const desk = new DutyDesk();
