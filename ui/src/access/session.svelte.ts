@@ -24,7 +24,7 @@ export type SessionState = 'checking' | 'unreachable' | 'signed_in' | 'signed_ou
 const RETRY_MS = 3_000;
 
 /** The caller of this console: who they are, their role, and what it lets them do. */
-class CallerSession {
+export class CallerSession {
   state = $state<SessionState>('checking');
   caller = $state.raw<SessionView | null>(null);
   /** The hub refused a token it was given (a stale launch link), as opposed to never having one. */

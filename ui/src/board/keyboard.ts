@@ -31,6 +31,14 @@ export const KEYS: readonly { keys: readonly string[]; command: Command }[] = [
   { keys: ['?'], command: 'help' },
 ];
 
+/** Keys that work incidents (or pick them for the bulk bar): only for roles that may. */
+const WORKING: ReadonlySet<Command> = new Set(['acknowledge', 'comment', 'identify', 'escalate', 'toggle']);
+
+/** The keys a caller has: without `work_incidents`, only reading and moving. */
+export function keysFor(mayWork: boolean): typeof KEYS {
+  return mayWork ? KEYS : KEYS.filter((entry) => !WORKING.has(entry.command));
+}
+
 const BY_KEY: Record<string, Command> = {
   j: 'down',
   ArrowDown: 'down',
@@ -89,10 +97,11 @@ function inDialog(target: KeyTarget): unknown {
  * (browser shortcuts with Ctrl/Alt/Meta, typing, and Enter on a focused button,
  * which presses that button).
  */
-export function commandFor(press: KeyPress): Command | null {
+export function commandFor(press: KeyPress, mayWork = true): Command | null {
   if (press.ctrlKey || press.metaKey || press.altKey) return null;
   if (isTyping(press.target)) return null;
   const command = BY_KEY[press.key] ?? null;
+  if (command !== null && !mayWork && WORKING.has(command)) return null;
   const tag = press.target?.tagName?.toUpperCase();
   if (command === 'open' && tag !== undefined && PRESSABLE.has(tag)) return null;
   return command;

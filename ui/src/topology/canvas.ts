@@ -245,6 +245,11 @@ export class TopologyCanvas {
     return hiding.nonempty() ? (hiding as NodeSingular) : node;
   }
 
+  /** Nodes can be dragged to new places only by a role that may edit the topology. */
+  setEditable(editable: boolean): void {
+    this.cy.autoungrabify(!editable);
+  }
+
   /**
    * Follows a change of the canvas element's size (the node panel opening beside it)
    * keeping the same point in the middle, so what was centred stays centred.
