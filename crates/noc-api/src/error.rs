@@ -8,6 +8,9 @@ pub struct ApiError {
     pub status: u16,
     pub code: &'static str,
     pub message: String,
+    /// Who got there first, when the refusal is a collision with another operator's
+    /// action (already acknowledged, already resolved, …).
+    pub by: Option<String>,
 }
 
 impl ApiError {
@@ -16,6 +19,7 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            by: None,
         }
     }
 
@@ -42,8 +46,16 @@ impl From<CommandError> for ApiError {
             | CommandError::Closed(_)
             | CommandError::WrongStatus { .. } => 409,
             CommandError::Invalid(_) => 400,
+            CommandError::Duty(ref duty) => duty.status(),
         };
-        ApiError::new(status, err.code(), err.to_string())
+        let by = match &err {
+            CommandError::AlreadyAcknowledged { by, .. } => Some(by.clone()),
+            _ => None,
+        };
+        ApiError {
+            by,
+            ..ApiError::new(status, err.code(), err.to_string())
+        }
     }
 }
 

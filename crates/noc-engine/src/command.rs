@@ -1,7 +1,8 @@
 //! Operator actions: checked against the state, then turned into events.
 
 use noc_model::{
-    Alarm, AlarmId, Command, CommandError, EventBody, Incident, IncidentId, IncidentStatus, State,
+    Alarm, AlarmId, Command, CommandError, EventBody, Incident, IncidentId, IncidentStatus, Millis,
+    State,
 };
 
 /// The longest comment accepted, in characters.
@@ -9,7 +10,12 @@ pub const MAX_COMMENT_CHARS: usize = 4_000;
 /// The most alarms one "mark seen" may name (a whole storm's unseen queue).
 const MAX_SEEN_AT_ONCE: usize = 100_000;
 
-pub(crate) fn check(state: &State, cmd: Command) -> Result<Vec<EventBody>, CommandError> {
+pub(crate) fn check(
+    state: &State,
+    cmd: Command,
+    actor: &str,
+    now: Millis,
+) -> Result<Vec<EventBody>, CommandError> {
     let body = match cmd {
         Command::Acknowledge { incident } => {
             let inc = open_incident(state, incident)?;
@@ -113,6 +119,13 @@ pub(crate) fn check(state: &State, cmd: Command) -> Result<Vec<EventBody>, Comma
         cmd @ (Command::EditTopology { .. }
         | Command::ImportTopology { .. }
         | Command::PlaceNodes { .. }) => crate::topology::check(state, cmd)?,
+        cmd @ (Command::DefineRoster { .. }
+        | Command::OverrideDuty { .. }
+        | Command::SwapShifts { .. }
+        | Command::SignHandover { .. }
+        | Command::AcceptHandover { .. }
+        | Command::LogShift { .. }
+        | Command::RecordPatrol { .. }) => crate::shift::check(state, cmd, actor, now)?,
     };
     Ok(vec![body])
 }

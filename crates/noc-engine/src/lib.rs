@@ -35,6 +35,7 @@ mod correlation;
 mod flapping;
 mod maintenance;
 mod membership;
+mod shift;
 mod timer;
 mod topology;
 
@@ -298,7 +299,7 @@ impl Engine {
         let Some(cmd) = topology::for_actor(&self.state, cmd, actor) else {
             return Ok(Vec::new());
         };
-        let bodies = command::check(&self.state, cmd)?;
+        let bodies = command::check(&self.state, cmd, actor, now)?;
         let mut out = Vec::new();
         for body in bodies {
             self.emit(&mut out, now, actor.to_string(), body);

@@ -4,6 +4,7 @@ use crate::{
     AlarmId, IncidentId, Layer, MaintenanceWindow, NodePosition, Topology, TopologyChange,
     TopologyView,
 };
+use crate::{DutyError, Roster, SwapSide};
 
 /// An operator action, checked by the engine before it becomes an event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -71,6 +72,47 @@ pub enum Command {
         view: TopologyView,
         positions: Vec<NodePosition>,
     },
+    /// Define or replace the roster.
+    DefineRoster {
+        roster: Roster,
+    },
+    /// `by` stands in for `replaced` on the slot `shift`.
+    OverrideDuty {
+        shift: String,
+        replaced: String,
+        by: String,
+        reason: String,
+    },
+    /// Each side's operator takes the other's place. `manager`: the caller may swap
+    /// anyone (duty manager or admin); otherwise they must be one of the two.
+    SwapShifts {
+        first: SwapSide,
+        second: SwapSide,
+        manager: bool,
+    },
+    /// The outgoing shift signs the current slot's handover. `manager`: the caller
+    /// may sign for a slot they are not on.
+    SignHandover {
+        notes: String,
+        manager: bool,
+    },
+    /// The incoming shift accepts the handover of `shift`. `manager`: the caller may
+    /// accept for a slot they are not on.
+    AcceptHandover {
+        shift: String,
+        remarks: String,
+        manager: bool,
+    },
+    /// An entry in the current slot's shift log.
+    LogShift {
+        text: String,
+    },
+    /// One patrol item of the current slot checked.
+    RecordPatrol {
+        item: String,
+        ok: bool,
+        note: String,
+    },
 }
 
 impl Command {
@@ -91,7 +133,14 @@ impl Command {
             | Command::CancelMaintenance { .. }
             | Command::EditTopology { .. }
             | Command::ImportTopology { .. }
-            | Command::PlaceNodes { .. } => None,
+            | Command::PlaceNodes { .. }
+            | Command::DefineRoster { .. }
+            | Command::OverrideDuty { .. }
+            | Command::SwapShifts { .. }
+            | Command::SignHandover { .. }
+            | Command::AcceptHandover { .. }
+            | Command::LogShift { .. }
+            | Command::RecordPatrol { .. } => None,
         }
     }
 }
@@ -117,6 +166,8 @@ pub enum CommandError {
     NoSuchMaintenance(String),
     #[error("{0}")]
     Invalid(String),
+    #[error(transparent)]
+    Duty(#[from] DutyError),
 }
 
 impl CommandError {
@@ -129,6 +180,7 @@ impl CommandError {
             CommandError::NoSuchAlarm(_) => "alarm_not_found",
             CommandError::NoSuchMaintenance(_) => "maintenance_not_found",
             CommandError::Invalid(_) => "invalid_request",
+            CommandError::Duty(err) => err.code(),
         }
     }
 }

@@ -5,6 +5,8 @@ use crate::{
     Alarm, AlarmId, IncidentId, Layer, MaintenanceWindow, Matcher, Millis, NodePosition, Severity,
     SourceDefinition, SourceHealth, Topology, TopologyChange, TopologyView,
 };
+use crate::{DutyOverride, Handover, PatrolResult, Roster, ShiftLogEntry};
+use crate::{NoticeDelivery, NoticeKind, NoticeLanguage};
 
 /// Position in the event log; strictly increasing and without gaps.
 pub type Seq = i64;
@@ -269,6 +271,75 @@ pub enum EventBody {
         source: String,
         reason: String,
     },
+    /// An operator sent a status notice (通报) about the incident: both renderings, the
+    /// languages and channels chosen, and what each channel did with it. An operator
+    /// update: the update deadline starts again from it.
+    NoticeSent {
+        #[ts(type = "number")]
+        incident: IncidentId,
+        /// Initial, update or final (`kind` is the event's own tag).
+        notice_kind: NoticeKind,
+        languages: Vec<NoticeLanguage>,
+        text_zh: String,
+        text_en: String,
+        channels: Vec<String>,
+        deliveries: Vec<NoticeDelivery>,
+        #[ts(type = "number | null")]
+        next_update_at: Option<Millis>,
+    },
+    /// An operator account was created (never its password or hash).
+    OperatorAdded {
+        name: String,
+        role: crate::Role,
+    },
+    /// An operator account's role, display name, password or state changed.
+    OperatorChanged {
+        name: String,
+        role: crate::Role,
+        disabled: bool,
+    },
+    OperatorRemoved {
+        name: String,
+    },
+    /// A wall screen was given a device token (never the token itself).
+    DeviceRegistered {
+        name: String,
+    },
+    DeviceRevoked {
+        name: String,
+    },
+    /// The roster (排班) was defined or replaced.
+    RosterDefined {
+        roster: Roster,
+    },
+    /// Someone else stands in on one slot.
+    DutyOverridden {
+        #[serde(rename = "override")]
+        #[ts(rename = "override")]
+        over: DutyOverride,
+    },
+    /// Two operators swapped their places on two slots.
+    ShiftSwapped {
+        first: DutyOverride,
+        second: DutyOverride,
+    },
+    /// The outgoing shift signed its handover (交接班).
+    HandoverSigned {
+        handover: Handover,
+    },
+    /// The incoming shift accepted the handover of `shift` (actor = who accepted).
+    HandoverAccepted {
+        shift: String,
+        remarks: String,
+    },
+    /// An entry in the shift log (班次日志).
+    ShiftLogged {
+        entry: ShiftLogEntry,
+    },
+    /// One patrol (巡检) item checked.
+    PatrolRecorded {
+        result: PatrolResult,
+    },
 }
 
 impl EventBody {
@@ -307,6 +378,19 @@ impl EventBody {
             EventBody::SilenceExpired { .. } => "silence_expired",
             EventBody::AlarmAcknowledgedAtSource { .. } => "alarm_acknowledged_at_source",
             EventBody::WriteBackFailed { .. } => "write_back_failed",
+            EventBody::NoticeSent { .. } => "notice_sent",
+            EventBody::OperatorAdded { .. } => "operator_added",
+            EventBody::OperatorChanged { .. } => "operator_changed",
+            EventBody::OperatorRemoved { .. } => "operator_removed",
+            EventBody::DeviceRegistered { .. } => "device_registered",
+            EventBody::DeviceRevoked { .. } => "device_revoked",
+            EventBody::RosterDefined { .. } => "roster_defined",
+            EventBody::DutyOverridden { .. } => "duty_overridden",
+            EventBody::ShiftSwapped { .. } => "shift_swapped",
+            EventBody::HandoverSigned { .. } => "handover_signed",
+            EventBody::HandoverAccepted { .. } => "handover_accepted",
+            EventBody::ShiftLogged { .. } => "shift_logged",
+            EventBody::PatrolRecorded { .. } => "patrol_recorded",
         }
     }
 
@@ -339,7 +423,8 @@ impl EventBody {
             | EventBody::IncidentUpdateOverdue { incident, .. }
             | EventBody::IncidentsMerged { incident, .. }
             | EventBody::IncidentSplit { incident, .. }
-            | EventBody::WriteBackFailed { incident, .. } => format!("incident:{incident}"),
+            | EventBody::WriteBackFailed { incident, .. }
+            | EventBody::NoticeSent { incident, .. } => format!("incident:{incident}"),
             EventBody::SourceHealthChanged { health } => format!("source:{}", health.source),
             EventBody::TopologyLoaded { .. }
             | EventBody::TopologyEdited { .. }
@@ -358,6 +443,19 @@ impl EventBody {
                 Some(id) => format!("incident:{id}"),
                 None => format!("source:{source}"),
             },
+            EventBody::OperatorAdded { name, .. }
+            | EventBody::OperatorChanged { name, .. }
+            | EventBody::OperatorRemoved { name } => format!("operator:{name}"),
+            EventBody::DeviceRegistered { name } | EventBody::DeviceRevoked { name } => {
+                format!("device:{name}")
+            }
+            EventBody::RosterDefined { .. }
+            | EventBody::DutyOverridden { .. }
+            | EventBody::ShiftSwapped { .. } => "roster".to_string(),
+            EventBody::HandoverSigned { handover } => format!("shift:{}", handover.shift),
+            EventBody::HandoverAccepted { shift, .. } => format!("shift:{shift}"),
+            EventBody::ShiftLogged { entry } => format!("shift:{}", entry.shift),
+            EventBody::PatrolRecorded { result } => format!("shift:{}", result.shift),
         }
     }
 }

@@ -9,11 +9,14 @@ mod alarm;
 mod clock;
 mod command;
 mod event;
+mod handover;
 mod impact;
 mod incident;
 mod maintenance;
+mod notice;
 mod policy;
 mod probe;
+mod roster;
 mod severity;
 mod signal;
 mod silence;
@@ -27,17 +30,26 @@ pub use alarm::{Alarm, AlarmId, AlarmStatus, Labels};
 pub use clock::{Clock, ManualClock, Millis};
 pub use command::{Command, CommandError};
 pub use event::{Event, EventBody, NewEvent, Seq};
+pub use handover::{
+    DutyState, Handover, HandoverIncident, HandoverSummary, PatrolResult, ShiftLogEntry,
+    CHANGES_AHEAD_MS, HANDOVERS_KEPT, SHIFT_RECORDS_KEPT,
+};
 pub use impact::{ImpactPath, IncidentImpact, NodeImpact, ReachedNode};
 pub use incident::{
     incident_title, Identification, Incident, IncidentId, IncidentStatus, Mark, Review,
 };
 pub use maintenance::{MaintenanceWindow, Recurrence};
+pub use notice::{NoticeDelivery, NoticeDraft, NoticeKind, NoticeLanguage, NoticeTexts};
 pub use policy::{
     alarm_type, clock_state, incident_clocks, CausalRule, ClockState, ClockTargets, DutyPolicy,
     EscalationStep, FingerprintRule, FlappingRule, GroupingRule,
 };
 pub use probe::{
     BlackboxProbe, DnsProbe, HttpProbe, IcmpProbe, ProbeResult, ProbeTimings, TcpProbe,
+};
+pub use roster::{
+    local_day, DutyError, DutyOverride, Roster, ShiftDef, ShiftSlot, SwapSide, Team,
+    DEFAULT_UTC_OFFSET_MINUTES,
 };
 pub use severity::Severity;
 pub use signal::{AlarmSignal, Signal};
@@ -112,6 +124,23 @@ pub fn typescript_bindings() -> String {
         KpiReading::decl(&cfg),
         Recurrence::decl(&cfg),
         MaintenanceWindow::decl(&cfg),
+        NoticeKind::decl(&cfg),
+        NoticeLanguage::decl(&cfg),
+        NoticeDraft::decl(&cfg),
+        NoticeTexts::decl(&cfg),
+        NoticeDelivery::decl(&cfg),
+        ShiftDef::decl(&cfg),
+        Team::decl(&cfg),
+        Roster::decl(&cfg),
+        ShiftSlot::decl(&cfg),
+        DutyOverride::decl(&cfg),
+        SwapSide::decl(&cfg),
+        HandoverIncident::decl(&cfg),
+        ShiftLogEntry::decl(&cfg),
+        PatrolResult::decl(&cfg),
+        HandoverSummary::decl(&cfg),
+        Handover::decl(&cfg),
+        DutyState::decl(&cfg),
         EventBody::decl(&cfg),
         Event::decl(&cfg),
         Snapshot::decl(&cfg),

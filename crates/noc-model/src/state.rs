@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::{
-    Alarm, AlarmId, AlarmStatus, Event, EventBody, Identification, Incident, IncidentId,
+    Alarm, AlarmId, AlarmStatus, DutyState, Event, EventBody, Identification, Incident, IncidentId,
     IncidentStatus, MaintenanceWindow, Mark, Millis, Node, Review, Seq, Severity, SourceDefinition,
     SourceHealth, Topology,
 };
@@ -30,6 +30,9 @@ pub struct State {
     /// Ids are never reused, even after an entity leaves the live state.
     pub last_alarm_id: AlarmId,
     pub last_incident_id: IncidentId,
+    /// The roster and what the shifts recorded.
+    #[serde(default)]
+    pub duty: DutyState,
     resolved_order: VecDeque<IncidentId>,
     #[serde(skip)]
     node_index: NodeIndex,
@@ -260,6 +263,9 @@ pub struct Changes {
     pub topology_changed: bool,
     pub maintenance: Vec<MaintenanceWindow>,
     pub removed_maintenance: Vec<String>,
+    /// The roster, a handover, the shift log or a patrol changed: refetch `/api/duty`.
+    #[serde(default)]
+    pub duty_changed: bool,
 }
 
 impl Changes {
@@ -273,6 +279,7 @@ impl Changes {
             && !self.topology_changed
             && self.maintenance.is_empty()
             && self.removed_maintenance.is_empty()
+            && !self.duty_changed
     }
 
     /// Folds a later change set into this one, keeping only the last version of each entity.
@@ -298,6 +305,7 @@ impl Changes {
             self.removed_maintenance.push(id);
         }
         self.topology_changed |= later.topology_changed;
+        self.duty_changed |= later.duty_changed;
     }
 }
 
@@ -332,6 +340,8 @@ pub struct Snapshot {
     pub incidents: Vec<Incident>,
     pub sources: Vec<SourceHealth>,
     pub maintenance: Vec<MaintenanceWindow>,
+    #[serde(default)]
+    pub duty: DutyState,
 }
 
 impl State {
@@ -342,6 +352,7 @@ impl State {
             incidents: self.incidents.values().cloned().collect(),
             sources: self.sources.values().cloned().collect(),
             maintenance: self.maintenance.values().cloned().collect(),
+            duty: self.duty.clone(),
         }
     }
 
@@ -619,12 +630,34 @@ impl State {
                     track.remove_source(name);
                 }
             }
+            // A notice tells the stakeholders where things stand: an operator update.
+            EventBody::NoticeSent { incident, .. } => {
+                self.touch_incident(*incident, event.at, track, |inc| {
+                    inc.last_update_at = event.at;
+                    inc.update_overdue = false;
+                });
+            }
             // Records of actions in other systems: they change nothing here.
             EventBody::SilenceCreated { .. }
             | EventBody::SilenceExpired { .. }
             | EventBody::AlarmAcknowledgedAtSource { .. }
             | EventBody::WriteBackFailed { .. }
-            | EventBody::NotificationSent { .. } => {}
+            | EventBody::NotificationSent { .. }
+            | EventBody::OperatorAdded { .. }
+            | EventBody::OperatorChanged { .. }
+            | EventBody::OperatorRemoved { .. }
+            | EventBody::DeviceRegistered { .. }
+            | EventBody::DeviceRevoked { .. } => {}
+            EventBody::RosterDefined { .. }
+            | EventBody::DutyOverridden { .. }
+            | EventBody::ShiftSwapped { .. }
+            | EventBody::HandoverSigned { .. }
+            | EventBody::HandoverAccepted { .. }
+            | EventBody::ShiftLogged { .. }
+            | EventBody::PatrolRecorded { .. } => {
+                self.duty.apply(&event.body, &event.actor, event.at);
+                track.changes.duty_changed = true;
+            }
         }
     }
 

@@ -330,6 +330,173 @@ matchers: Array<Matcher>,
  */
 nodes: Array<string>, created_by: string, };
 
+export type NoticeKind = "initial" | "update" | "final";
+
+export type NoticeLanguage = "zh" | "en";
+
+export type NoticeDraft = { incident: number, kind: NoticeKind, 
+/**
+ * 事件: what happened, where.
+ */
+what: string, 
+/**
+ * 影响: the business systems and services affected.
+ */
+impact: string, 
+/**
+ * 处置: what has been found and done.
+ */
+actions: string, 
+/**
+ * 下次更新: when the next notice is due; `null` for a final notice.
+ */
+next_update_at: number | null, 
+/**
+ * Channel names: in a draft, every configured channel.
+ */
+channels: Array<string>, 
+/**
+ * The offset from UTC the notice's times are written in (480 for China
+ * Standard Time). The console drafts with its workstation's offset.
+ */
+utc_offset_minutes: number, };
+
+export type NoticeTexts = { zh: string, en: string, };
+
+export type NoticeDelivery = { channel: string, ok: boolean, 
+/**
+ * Why it failed, in words; never the channel's URL or secret.
+ */
+error: string | null, };
+
+export type ShiftDef = { name: string, 
+/**
+ * Local time of day, `HH:MM`.
+ */
+start: string, 
+/**
+ * 1 to 24.
+ */
+hours: number, };
+
+export type Team = { name: string, 
+/**
+ * Operator names, as they sign in.
+ */
+members: Array<string>, };
+
+export type Roster = { 
+/**
+ * The site's offset from UTC, in minutes (480 = China); shift times are local.
+ */
+utc_offset_minutes: number, 
+/**
+ * The shifts of a day, in order, together covering 24 hours.
+ */
+shifts: Array<ShiftDef>, 
+/**
+ * The teams, in the order they take the shift slots.
+ */
+teams: Array<Team>, 
+/**
+ * The local day (`YYYY-MM-DD`) whose first shift goes to the first team.
+ */
+anchor_day: string, 
+/**
+ * The patrol checklist (巡检) of every shift.
+ */
+patrol: Array<string>, };
+
+export type ShiftSlot = { 
+/**
+ * `<shift name>@<start>`: names the slot in overrides, handovers, logs and patrols.
+ */
+key: string, shift: string, start: number, end: number, team: string, 
+/**
+ * The team's members after overrides and swaps.
+ */
+members: Array<string>, };
+
+export type DutyOverride = { 
+/**
+ * The slot key.
+ */
+shift: string, replaced: string, by: string, reason: string, };
+
+export type SwapSide = { 
+/**
+ * The slot key.
+ */
+shift: string, operator: string, };
+
+export type HandoverIncident = { id: number, title: string, severity: Severity, status: IncidentStatus, 
+/**
+ * Who acknowledged (owns) it.
+ */
+owner: string | null, opened_at: number, update_overdue: boolean, };
+
+export type ShiftLogEntry = { 
+/**
+ * The slot key.
+ */
+shift: string, at: number, by: string, text: string, };
+
+export type PatrolResult = { 
+/**
+ * The slot key.
+ */
+shift: string, 
+/**
+ * One item of the roster's patrol checklist.
+ */
+item: string, ok: boolean, note: string, at: number, by: string, };
+
+export type HandoverSummary = { 
+/**
+ * The outgoing slot's key.
+ */
+shift: string, next_shift: string | null, generated_at: number, 
+/**
+ * Worst first, then oldest first.
+ */
+open_incidents: Array<HandoverIncident>, unseen_alarms: number, 
+/**
+ * Incidents whose update deadline passed.
+ */
+overdue_updates: Array<number>, 
+/**
+ * Maintenance in force or starting within 12 hours.
+ */
+changes: Array<MaintenanceWindow>, patrol: Array<PatrolResult>, log: Array<ShiftLogEntry>, 
+/**
+ * The outgoing shift's own words.
+ */
+notes: string, };
+
+export type Handover = { shift: string, next_shift: string | null, summary: HandoverSummary, signed: Mark, accepted: Mark | null, 
+/**
+ * What the incoming shift said on accepting.
+ */
+remarks: string, };
+
+export type DutyState = { roster: Roster | null, 
+/**
+ * Overrides and swaps, in the order they were made.
+ */
+overrides: Array<DutyOverride>, 
+/**
+ * The last 30 handovers, oldest first.
+ */
+handovers: Array<Handover>, 
+/**
+ * The last 500 entries, oldest first.
+ */
+log: Array<ShiftLogEntry>, 
+/**
+ * The last 500 results, oldest first; one per slot and item.
+ */
+patrol: Array<PatrolResult>, };
+
 export type EventBody = { "kind": "alarm_raised", alarm: Alarm, } | { "kind": "alarm_updated", alarm: number, severity: Severity, title: string, text: string, count: number, 
 /**
  * The source's labels when they changed (an acknowledgement or maintenance
@@ -351,7 +518,11 @@ trigger: string, ok: boolean, detail: string, } | { "kind": "source_health_chang
 /**
  * The incident whose alarm was silenced, for its timeline.
  */
-incident: number | null, } | { "kind": "silence_expired", source: string, silence_id: string, incident: number | null, } | { "kind": "alarm_acknowledged_at_source", alarm: number, source: string, message: string, incident: number | null, } | { "kind": "write_back_failed", incident: number, alarm: number, source: string, reason: string, };
+incident: number | null, } | { "kind": "silence_expired", source: string, silence_id: string, incident: number | null, } | { "kind": "alarm_acknowledged_at_source", alarm: number, source: string, message: string, incident: number | null, } | { "kind": "write_back_failed", incident: number, alarm: number, source: string, reason: string, } | { "kind": "notice_sent", incident: number, 
+/**
+ * Initial, update or final (`kind` is the event's own tag).
+ */
+notice_kind: NoticeKind, languages: Array<NoticeLanguage>, text_zh: string, text_en: string, channels: Array<string>, deliveries: Array<NoticeDelivery>, next_update_at: number | null, } | { "kind": "operator_added", name: string, role: Role, } | { "kind": "operator_changed", name: string, role: Role, disabled: boolean, } | { "kind": "operator_removed", name: string, } | { "kind": "device_registered", name: string, } | { "kind": "device_revoked", name: string, } | { "kind": "roster_defined", roster: Roster, } | { "kind": "duty_overridden", override: DutyOverride, } | { "kind": "shift_swapped", first: DutyOverride, second: DutyOverride, } | { "kind": "handover_signed", handover: Handover, } | { "kind": "handover_accepted", shift: string, remarks: string, } | { "kind": "shift_logged", entry: ShiftLogEntry, } | { "kind": "patrol_recorded", result: PatrolResult, };
 
 export type Event = { seq: number, at: number, 
 /**
@@ -363,13 +534,17 @@ actor: string,
  */
 subject: string, body: EventBody, };
 
-export type Snapshot = { seq: number, alarms: Array<Alarm>, incidents: Array<Incident>, sources: Array<SourceHealth>, maintenance: Array<MaintenanceWindow>, };
+export type Snapshot = { seq: number, alarms: Array<Alarm>, incidents: Array<Incident>, sources: Array<SourceHealth>, maintenance: Array<MaintenanceWindow>, duty: DutyState, };
 
 export type Changes = { alarms: Array<Alarm>, incidents: Array<Incident>, sources: Array<SourceHealth>, removed_alarms: Array<number>, removed_incidents: Array<number>, 
 /**
  * Sources no longer watched (removed or disabled): their health leaves the strip.
  */
-removed_sources: Array<string>, topology_changed: boolean, maintenance: Array<MaintenanceWindow>, removed_maintenance: Array<string>, };
+removed_sources: Array<string>, topology_changed: boolean, maintenance: Array<MaintenanceWindow>, removed_maintenance: Array<string>, 
+/**
+ * The roster, a handover, the shift log or a patrol changed: refetch `/api/duty`.
+ */
+duty_changed: boolean, };
 
 export type Batch = { first_seq: number, last_seq: number, events: Array<Event>, changes: Changes, };
 
