@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  calendarSlots,
   incomingSlot,
   localParts,
   offsetLabel,
@@ -99,6 +100,14 @@ describe('calendar', () => {
       ['2026-11-23', [day.key, night.key]],
       ['2026-11-24', [nextDay.key]],
     ]);
+  });
+
+  it('starts with the slot on duty now, once', () => {
+    const now = slot('day', MIDNIGHT_UTC, 12, 'A', ['li.wei']);
+    const next = slot('night', MIDNIGHT_UTC + 12 * HOUR, 12, 'B', ['wang.fang']);
+    expect(calendarSlots(now, [next]).map((s) => s.key)).toEqual([now.key, next.key]);
+    expect(calendarSlots(now, [now, next]).map((s) => s.key)).toEqual([now.key, next.key]);
+    expect(calendarSlots(null, [next]).map((s) => s.key)).toEqual([next.key]);
   });
 
   it('marks who stands in by an override and who was replaced', () => {

@@ -32,6 +32,12 @@ export function remaining(now: number, end: number): number {
   return Math.max(0, end - now);
 }
 
+/** The calendar's slots: the one on duty now, then the coming ones (without repeating it). */
+export function calendarSlots(now: ShiftSlot | null, upcoming: readonly ShiftSlot[]): ShiftSlot[] {
+  if (now === null || upcoming.some((s) => s.key === now.key)) return [...upcoming];
+  return [now, ...upcoming];
+}
+
 export interface SlotDay {
   day: string;
   slots: ShiftSlot[];

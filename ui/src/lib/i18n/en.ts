@@ -1088,7 +1088,7 @@ export const en = {
   'handover.remarks': 'Remarks',
   'handover.generated': 'Summary worked out {at}',
   'handover.yoursToAccept': 'You take over: read the handover, then accept it.',
-  'handover.acceptAsManager': 'The incoming shift accepts this handover.',
+  'handover.acceptAsManager': 'The incoming shift accepts this handover; as a duty manager you may accept it for them.',
   'handover.accept': 'Accept (接班)',
   'handover.prepareIntro': 'Before the shift ends, prepare the handover: the hub lists what is open now.',
   'handover.prepareOthers': 'The current shift has not handed over yet.',

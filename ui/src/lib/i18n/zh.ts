@@ -1090,7 +1090,7 @@ export const zh: Record<MessageKey, string> = {
   'handover.remarks': '接班备注',
   'handover.generated': '摘要生成于 {at}',
   'handover.yoursToAccept': '您接班：请阅读交接内容后接班。',
-  'handover.acceptAsManager': '由下一班接班。',
+  'handover.acceptAsManager': '应由下一班接班；值班经理也可代为接班。',
   'handover.accept': '接班',
   'handover.prepareIntro': '下班前请准备交接：系统会列出当前未结事项。',
   'handover.prepareOthers': '当班尚未交班。',
