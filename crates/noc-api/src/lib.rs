@@ -6,19 +6,26 @@
 //! loop means one order of events, which is what makes the log replayable.
 
 mod access;
+pub mod accounts;
+mod conflict;
 mod console;
 mod duty;
 mod error;
 mod follow;
 mod ingest;
 mod liveness;
+mod notices;
+mod presence;
 mod probes;
+mod shift;
 mod silences;
 mod source_ack;
 mod sources;
+mod stats;
 mod topology;
 
 pub use access::{Caller, Credential};
+pub use accounts::Accounts;
 pub use console::{Console, EventPage, HubInfo, HubSettings};
 pub use duty::{
     AckWriteBack, BulkAction, BulkError, BulkOutcome, BulkRequest, BulkResult, MaintenanceRequest,
@@ -26,8 +33,18 @@ pub use duty::{
 };
 pub use error::ApiError;
 pub use follow::{Follow, StreamItem};
+pub use noc_report::DutyStats;
 pub use noc_topology::import::{Format as TopologyFormat, MAX_IMPORT_BYTES};
+pub use notices::{DraftRequest, NoticeReceipt, SendRequest, MAX_NOTICE_FIELD_CHARS};
+pub use presence::{
+    OperatorPresence, Presence, Seat, Whereabouts, MAX_SCREEN_CHARS, PRESENCE_COALESCE,
+};
 pub use probes::{ProbeView, Probes};
+pub use shift::{
+    AcceptRequest, DutyView, LogRequest, OverrideRequest, PatrolRequest, Recorded, SignRequest,
+    SwapRequest, UPCOMING_SLOTS,
+};
 pub use silences::{SilenceRequest, MAX_SILENCE_MINUTES};
 pub use sources::{env_secret, EnvSecrets, SecretStore, SourceRequest, SourceView, NO_KEYRING};
+pub use stats::Statistics;
 pub use topology::{Committed, ImportSummary, TopologyAt, TopologyFile, LAYOUT_ACTOR};
