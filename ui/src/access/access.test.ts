@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loginProblem, secondsLeft } from './access';
+import { adminTabs, loginProblem, secondsLeft, tabOf, wallAddress } from './access';
 import { ApiError, LoginRefusal, auditPath } from '../lib/backend';
 import { pageOpen } from '../lib/route';
 import { commandFor, keysFor } from '../board/keyboard';
@@ -57,5 +57,27 @@ describe('the audit query', () => {
     expect(auditPath({})).toBe('/api/audit');
     expect(auditPath({ limit: 50, before: 120, actor: ' li ' })).toBe('/api/audit?before=120&limit=50&actor=li');
     expect(auditPath({ actor: '  ' })).toBe('/api/audit');
+  });
+});
+
+describe('the admin screen', () => {
+  const as = (actions: Action[]) => (action: Action) => actions.includes(action);
+
+  it('offers accounts and screens to account managers, the audit to its readers', () => {
+    expect(adminTabs(as(['view', 'manage_accounts', 'read_audit']))).toEqual(['operators', 'devices', 'audit']);
+    expect(adminTabs(as(['view', 'read_audit']))).toEqual(['audit']);
+    expect(adminTabs(as(['view']))).toEqual([]);
+  });
+
+  it('opens the tab the address names, if the caller may', () => {
+    expect(tabOf('#/admin?tab=audit', ['operators', 'devices', 'audit'])).toBe('audit');
+    expect(tabOf('#/admin?tab=operators', ['audit'])).toBe('audit');
+    expect(tabOf('#/admin', ['operators', 'audit'])).toBe('operators');
+    expect(tabOf('#/admin', [])).toBeNull();
+  });
+
+  it('gives the wall screen an address on this hub', () => {
+    expect(wallAddress('https://hub.lan:7878', '/wall?token=abc')).toBe('https://hub.lan:7878/wall?token=abc');
+    expect(wallAddress('https://hub.lan:7878', 'https://other:1/wall?token=abc')).toBe('https://other:1/wall?token=abc');
   });
 });

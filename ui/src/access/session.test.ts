@@ -73,8 +73,8 @@ describe('the caller session', () => {
     answer('POST', '/api/login', signedIn(VIEWER));
     const caller = new CallerSession();
     await caller.signIn('wang', 'secret-pass', 'tab');
-    expect(sent[0].headers['Authorization']).toBeUndefined();
-    expect(JSON.parse(sent[0].body ?? '')).toEqual({ name: 'wang', password: 'secret-pass' });
+    expect(sent[0]!.headers['Authorization']).toBeUndefined();
+    expect(JSON.parse(sent[0]!.body ?? '')).toEqual({ name: 'wang', password: 'secret-pass' });
     expect(sessionStorage.getItem('noc.token')).toBe('tok-1');
     expect(localStorage.getItem('noc.token')).toBeNull();
     expect(caller.state).toBe('signed_in');
@@ -99,7 +99,7 @@ describe('the caller session', () => {
     });
     const refusal = await new CallerSession().signIn('wang', 'pw', 'tab').catch((e: unknown) => e);
     expect(refusal).toBeInstanceOf(LoginRefusal);
-    expect((refusal as LoginRefusal).retryAfter).toBe(42);
+    expect((refusal as InstanceType<typeof LoginRefusal>).retryAfter).toBe(42);
     expect(hasToken()).toBe(false);
   });
 
@@ -115,7 +115,7 @@ describe('the caller session', () => {
     expect(session.personal).toBe(false);
     expect(can('manage_accounts')).toBe(true);
     expect(can('work_incidents')).toBe(false);
-    expect(sent[0].headers['Authorization']).toBe('Bearer launch');
+    expect(sent[0]!.headers['Authorization']).toBe('Bearer launch');
     await session.signOut();
     expect(can('view')).toBe(false);
     stop();

@@ -535,7 +535,7 @@ export interface OperatorChange {
 
 /** A wall screen registered to follow the hub with its own device token. */
 export interface WallDevice {
-  id: string;
+  id: number;
   name: string;
   created_at: number;
   last_seen_at: number | null;
@@ -552,10 +552,12 @@ export interface DeviceRegistration {
 export interface AuditEntry {
   id: number;
   at: number;
+  /** For a refused sign-in, the name that was tried. */
   actor: string;
-  role: Role;
-  credential: string;
-  address: string;
+  /** Absent when no credential was accepted. */
+  role: Role | null;
+  credential: 'launch_token' | 'session' | 'device' | null;
+  address: string | null;
   method: string;
   path: string;
   status: number;
@@ -652,8 +654,7 @@ export const listDevices = (): Promise<WallDevice[]> => call('GET', '/api/device
 
 export const registerDevice = (name: string): Promise<DeviceRegistration> => call('POST', '/api/devices', { name });
 
-export const revokeDevice = (id: string): Promise<void> =>
-  callForNothing('DELETE', `/api/devices/${encodeURIComponent(id)}`);
+export const revokeDevice = (id: number): Promise<void> => callForNothing('DELETE', `/api/devices/${id}`);
 
 export function auditPath(query: AuditQuery): string {
   const params = new URLSearchParams();

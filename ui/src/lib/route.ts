@@ -1,7 +1,7 @@
 import type { Action } from './model';
 
 /** The console's pages, addressed as `#/name` so that the hub serves one document for all. */
-export const PAGES = ['board', 'topology', 'probes', 'sources', 'maintenance', 'notify', 'duty'] as const;
+export const PAGES = ['board', 'topology', 'probes', 'sources', 'maintenance', 'notify', 'duty', 'admin'] as const;
 export type Page = (typeof PAGES)[number];
 
 /** An unknown or empty address shows the board, the screen a wall opens on. */
@@ -12,7 +12,7 @@ export function pageOf(hash: string): Page {
 }
 
 /** Pages only some roles see, with the actions of which any one opens them. */
-const RESTRICTED: Partial<Record<string, readonly Action[]>> = {
+const RESTRICTED: Partial<Record<Page, readonly Action[]>> = {
   admin: ['manage_accounts', 'read_audit'],
 };
 
