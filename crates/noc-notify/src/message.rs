@@ -4,7 +4,7 @@
 
 use std::str::FromStr;
 
-use noc_model::{IncidentId, Millis, Severity};
+use noc_model::{IncidentId, Millis, NoticeKind, Severity};
 use serde::Serialize;
 
 use crate::channel::Language;
@@ -92,6 +92,12 @@ pub enum Reason {
         channel: String,
         operator: String,
     },
+    /// An operator's status notice (通报), already rendered in the languages the
+    /// operator chose: sent as it is, whatever the channel's own language.
+    Status {
+        kind: NoticeKind,
+        text: String,
+    },
     /// The rate limit reopened: the notices it held back, one line each.
     Summary {
         per_minute: u32,
@@ -108,6 +114,7 @@ impl Reason {
             Reason::Escalated { .. } => "escalated",
             Reason::Overdue { .. } => "overdue",
             Reason::Test { .. } => "test",
+            Reason::Status { .. } => "notice",
             Reason::Summary { .. } => "summary",
         }
     }
@@ -122,6 +129,7 @@ impl Reason {
             }
             Reason::Overdue { due_at } => serde_json::json!({ "due_at": due_at }),
             Reason::Test { operator, .. } => serde_json::json!({ "operator": operator }),
+            Reason::Status { kind, .. } => serde_json::json!({ "kind": kind }),
             Reason::Summary { missed, total, .. } => {
                 serde_json::json!({ "missed": missed, "total": total })
             }
@@ -143,6 +151,11 @@ impl Notice {
         }
     }
 
+    /// An operator's status notice about `incident`, rendered as `text`.
+    pub fn status(incident: IncidentBrief, kind: NoticeKind, text: String) -> Self {
+        Self::about(incident, Reason::Status { kind, text })
+    }
+
     pub fn test(channel: &str, operator: &str) -> Self {
         Self {
             reason: Reason::Test {
@@ -156,6 +169,9 @@ impl Notice {
     /// The whole message. Every message starts with `[NOC]`, so a DingTalk or
     /// Feishu robot guarded by a keyword can use "NOC".
     pub fn text(&self, lang: Language) -> String {
+        if let Reason::Status { text, .. } = &self.reason {
+            return text.clone();
+        }
         let mut lines = vec![format!("[NOC] {}", self.headline(lang))];
         if let Some(incident) = &self.incident {
             if let Some(place) = place(incident, lang) {
@@ -188,6 +204,9 @@ impl Notice {
 
     /// One line: severity, what, and why now.
     pub fn headline(&self, lang: Language) -> String {
+        if let Reason::Status { text, .. } = &self.reason {
+            return text.lines().next().unwrap_or_default().to_string();
+        }
         let Some(incident) = &self.incident else {
             return match (&self.reason, lang) {
                 (Reason::Test { .. }, Language::Zh) => "通知通道测试".to_string(),
@@ -276,6 +295,7 @@ impl Notice {
             (Reason::Test { channel, operator }, Language::En) => vec![format!(
                 "{operator} tested the channel {channel} from the NOC console: if you can read this, it works."
             )],
+            (Reason::Status { .. }, _) => Vec::new(),
             (Reason::Summary { per_minute, missed, .. }, lang) => {
                 let mut lines = vec![match lang {
                     Language::Zh => format!("每分钟最多 {per_minute} 条;以下通知未单独发出:"),
@@ -327,7 +347,7 @@ fn priority(severity: Severity) -> &'static str {
     }
 }
 
-fn severity_label(severity: Severity, lang: Language) -> String {
+pub(crate) fn severity_label(severity: Severity, lang: Language) -> String {
     let word = match lang {
         Language::En => severity.as_str(),
         Language::Zh => match severity {
@@ -366,7 +386,7 @@ fn neutralise(text: &str) -> String {
 }
 
 /// Source text is untrusted: one line, so it cannot forge lines of the message.
-fn one_line(text: &str) -> String {
+pub(crate) fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
