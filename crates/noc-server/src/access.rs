@@ -3,10 +3,10 @@
 //! endpoint missing from the table is refused for everyone, so a new route cannot
 //! slip out unguarded (a test walks the OpenAPI document against this table).
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
-use axum::http::Method;
+use axum::http::{HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use noc_api::{ApiError, Caller, Credential};
@@ -16,7 +16,7 @@ use subtle::ConstantTimeEq;
 use crate::http::{bearer, operator, query_token, AppState, HttpError};
 
 /// The action an endpoint takes, by method and route template (as axum matched it).
-pub(crate) fn action_of(method: &Method, route: &str) -> Option<Action> {
+pub fn action_of(method: &Method, route: &str) -> Option<Action> {
     use Action::*;
     let path = route.strip_prefix("/api").unwrap_or(route);
     let read = method == Method::GET;
@@ -42,6 +42,9 @@ pub(crate) fn action_of(method: &Method, route: &str) -> Option<Action> {
             View
         }
         "/maintenance" if read => View,
+        "/incidents/{id}/notices/draft" | "/incidents/{id}/notices/preview" => View,
+        "/incidents/{id}/notices" => SendNotices,
+        "/stats" if read => View,
         "/sources" | "/sources/{name}" if read => View,
         "/sources/{name}/silences" if read => View,
         "/incidents/{id}/acknowledge"
@@ -67,21 +70,51 @@ pub(crate) fn action_of(method: &Method, route: &str) -> Option<Action> {
         | "/sources/{name}"
         | "/sources/{name}/test"
         | "/notify/channels/{name}/test" => Configure,
+        "/logout" | "/session" | "/session/password" => View,
+        "/operators" if read => View,
+        "/operators" | "/operators/{name}" | "/devices" | "/devices/{id}" => ManageAccounts,
+        "/audit" if read => ReadAudit,
+        "/duty" | "/duty/handover/draft" | "/duty/handovers" if read => View,
+        "/duty/roster" | "/duty/overrides" => ManageRoster,
+        "/duty/swaps"
+        | "/duty/handover"
+        | "/duty/handover/accept"
+        | "/duty/log"
+        | "/duty/patrol" => KeepShift,
         _ => return None,
     };
     Some(action)
 }
 
+/// Routes under `/api` that are outside the guard: how a token is got. They are
+/// throttled and audited by their handlers.
+pub const PUBLIC_ROUTES: &[(&str, &str)] = &[("POST", "/api/login")];
+
 /// Resolves the caller, checks the endpoint's action against the caller's role and
-/// hands the caller to the handler as an `Extension<Caller>`.
+/// hands the caller to the handler as an `Extension<Caller>`. Every change, and every
+/// refusal, goes to the audit trail.
 pub(crate) async fn guard(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let Some(caller) = authenticate(&state, &req) else {
-        let err = ApiError::new(
-            401,
-            "unauthorized",
-            "a valid access token is required: open the URL the hub printed at start",
-        );
-        return HttpError::from(err).into_response();
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let address = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip());
+    let caller = match authenticate(&state, req.headers(), req.uri().query(), address).await {
+        Ok(caller) => caller,
+        Err(err) => {
+            let response = HttpError::from(err).into_response();
+            audit(
+                &state,
+                None,
+                address,
+                &method,
+                &path,
+                response.status().as_u16(),
+            )
+            .await;
+            return response;
+        }
     };
     // Unknown paths fall through to the API's 404, but only for an authenticated caller.
     if let Some(route) = req.extensions().get::<MatchedPath>() {
@@ -94,24 +127,64 @@ pub(crate) async fn guard(State(state): State<AppState>, mut req: Request, next:
             )),
         };
         if let Err(err) = allowed {
-            return HttpError::from(err).into_response();
+            let response = HttpError::from(err).into_response();
+            let status = response.status().as_u16();
+            audit(&state, Some(&caller), address, &method, &path, status).await;
+            return response;
         }
     }
-    req.extensions_mut().insert(caller);
-    next.run(req).await
+    req.extensions_mut().insert(caller.clone());
+    let response = next.run(req).await;
+    let status = response.status().as_u16();
+    if method != Method::GET || status == 401 || status == 403 {
+        audit(&state, Some(&caller), address, &method, &path, status).await;
+    }
+    response
 }
 
-fn authenticate(state: &AppState, req: &Request) -> Option<Caller> {
-    let offered = bearer(req.headers()).or_else(|| query_token(req.uri().query()))?;
-    let address = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip());
-    let launch = bool::from(offered.as_bytes().ct_eq(state.token.as_bytes()));
-    launch.then(|| Caller {
-        name: operator(req.headers()),
-        role: Role::Admin,
-        address,
-        credential: Credential::LaunchToken,
-    })
+/// One line of the audit trail: the path only, as the query may carry a token.
+async fn audit(
+    state: &AppState,
+    caller: Option<&Caller>,
+    address: Option<IpAddr>,
+    method: &Method,
+    path: &str,
+    status: u16,
+) {
+    let attempt = noc_api::accounts::Attempt {
+        at: state.accounts.audit_time(),
+        method: method.as_str(),
+        path,
+        status,
+    };
+    let entry =
+        noc_api::accounts::audit::entry(caller, "-", address.map(|a| a.to_string()), attempt);
+    state.accounts.record_audit(&entry).await;
+}
+
+/// The launch token (admin, named by `X-Noc-Operator`), a session or a wall device.
+async fn authenticate(
+    state: &AppState,
+    headers: &HeaderMap,
+    query: Option<&str>,
+    address: Option<IpAddr>,
+) -> Result<Caller, ApiError> {
+    let offered = bearer(headers)
+        .or_else(|| query_token(query))
+        .ok_or_else(|| {
+            ApiError::new(
+                401,
+                "unauthorized",
+                "a valid access token is required: sign in, or open the URL the hub printed at start",
+            )
+        })?;
+    if bool::from(offered.as_bytes().ct_eq(state.token.as_bytes())) {
+        return Ok(Caller {
+            name: operator(headers),
+            role: Role::Admin,
+            address,
+            credential: Credential::LaunchToken,
+        });
+    }
+    state.accounts.authenticate(offered, address).await
 }

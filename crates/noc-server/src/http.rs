@@ -15,7 +15,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::webhook::{self, Hooks, WebhookEndpoint};
 use crate::{
-    access, assets, duty, openapi, probes, silences, source_ack, sources, stream, topology,
+    access, assets, duty, openapi, origin, probes, silences, source_ack, sources, stream, topology,
 };
 
 /// The browser may load and connect only to the hub itself; source text can never
@@ -31,22 +31,46 @@ pub struct AppState {
     pub(crate) token: Arc<str>,
     pub clock: Arc<dyn Clock>,
     pub(crate) wire: Arc<stream::WireCache>,
+    pub(crate) presence: Arc<noc_api::Presence>,
     pub(crate) hooks: Arc<Hooks>,
     pub(crate) probes: Option<noc_api::Probes>,
     pub(crate) notifier: Option<noc_notify::Notifier>,
+    pub(crate) accounts: noc_api::Accounts,
+    pub(crate) addressing: origin::Addressing,
+    pub(crate) tls_fingerprint: Option<Arc<str>>,
 }
 
 impl AppState {
     pub fn new(console: Console, token: String, clock: Arc<dyn Clock>) -> Self {
+        let accounts = noc_api::Accounts::new(&console, clock.clone(), Default::default());
         Self {
             console,
             token: token.into(),
+            presence: noc_api::Presence::new(clock.clone()),
             clock,
             wire: Arc::default(),
             hooks: Arc::default(),
             probes: None,
             notifier: None,
+            accounts,
+            addressing: origin::Addressing::new(&[], false),
+            tls_fingerprint: None,
         }
+    }
+
+    /// The names this hub answers to besides its addresses and localhost, and its
+    /// certificate's fingerprint when it serves TLS.
+    pub fn with_addressing(mut self, names: &[String], tls_fingerprint: Option<String>) -> Self {
+        self.addressing = origin::Addressing::new(names, tls_fingerprint.is_some());
+        self.tls_fingerprint = tls_fingerprint.map(Into::into);
+        self
+    }
+
+    /// Sessions end after `hours` without use (`[hub] session_hours`).
+    pub fn with_session_hours(mut self, hours: u32) -> Self {
+        let policy = noc_api::accounts::sessions::SessionPolicy::idle_hours(hours);
+        self.accounts = noc_api::Accounts::new(&self.console, self.clock.clone(), policy);
+        self
     }
 
     /// Serves `/api/notify/channels` for these channels.
@@ -75,7 +99,10 @@ impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
         let status =
             StatusCode::from_u16(self.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let body = serde_json::json!({ "code": self.0.code, "message": self.0.message });
+        let mut body = serde_json::json!({ "code": self.0.code, "message": self.0.message });
+        if let Some(by) = self.0.by {
+            body["by"] = by.into();
+        }
         (status, Json(body)).into_response()
     }
 }
@@ -103,10 +130,15 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::notify::routes())
         .merge(duty::routes())
         .merge(topology::routes())
+        .merge(crate::notices::routes())
+        .merge(crate::stats::routes())
+        .merge(crate::accounts::routes())
+        .merge(crate::shift::routes())
         .fallback(|| async { HttpError(ApiError::not_found("not_found", "no such API endpoint")) })
         // `layer`, not `route_layer`: unknown API paths must not reveal themselves
         // to a caller without the token either.
-        .layer(middleware::from_fn_with_state(state.clone(), access::guard));
+        .layer(middleware::from_fn_with_state(state.clone(), access::guard))
+        .merge(crate::accounts::public_routes());
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .nest("/api", api)
@@ -132,6 +164,7 @@ pub fn router(state: AppState) -> Router {
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
         ))
+        .layer(middleware::from_fn_with_state(state.clone(), origin::check))
         .with_state(state)
 }
 
@@ -158,6 +191,11 @@ pub(crate) fn operator(headers: &HeaderMap) -> String {
         .get("x-noc-operator")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
+    operator_name(raw)
+}
+
+/// A percent-encoded operator name, cleaned as [`operator`] does.
+pub(crate) fn operator_name(raw: &str) -> String {
     let decoded = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
     let name: String = decoded
         .chars()
@@ -174,7 +212,9 @@ pub(crate) fn operator(headers: &HeaderMap) -> String {
 
 #[utoipa::path(get, path = "/api/info", responses((status = 200, body = HubInfo)))]
 pub(crate) async fn info(State(state): State<AppState>) -> Json<HubInfo> {
-    Json(state.console.info())
+    let mut info = state.console.info();
+    info.tls_fingerprint = state.tls_fingerprint.as_deref().map(str::to_string);
+    Json(info)
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -3,18 +3,24 @@
 //! Used by the headless `noc-server` binary and, in-process, by the desktop shell.
 
 mod access;
+mod accounts;
 mod assets;
 pub mod config;
 mod duty;
 mod http;
+mod notices;
 mod notify;
 mod openapi;
+mod origin;
 mod probes;
 mod secrets;
+mod shift;
 mod silences;
 mod source_ack;
 mod sources;
+mod stats;
 mod stream;
+mod tls;
 mod topology;
 mod webhook;
 
@@ -32,7 +38,12 @@ use noc_store::{ProbeHistory, Store};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+/// The role table and the public routes, for the test that walks every endpoint.
+#[doc(hidden)]
+pub use access::{action_of, PUBLIC_ROUTES};
+pub use accounts::command_line::{self as operator_command, OperatorCommand};
 pub use http::{router, AppState};
+pub use tls::{fingerprint, TlsSettings};
 pub use webhook::WebhookEndpoint;
 
 /// How to start a hub.
@@ -46,6 +57,8 @@ pub struct HubOptions {
     pub demo: Option<DemoConfig>,
     /// `None` generates a fresh secret for this launch.
     pub token: Option<String>,
+    /// Serve HTTPS; required to listen anywhere but loopback.
+    pub tls: Option<TlsSettings>,
 }
 
 impl HubOptions {
@@ -58,6 +71,7 @@ impl HubOptions {
             config: None,
             demo: Some(DemoConfig::default()),
             token: None,
+            tls: None,
         }
     }
 }
@@ -68,6 +82,8 @@ pub struct RunningHub {
     pub url: String,
     pub addr: SocketAddr,
     pub token: String,
+    /// SHA-256 of the certificate when the hub serves TLS.
+    pub tls_fingerprint: Option<String>,
     pub console: Console,
     shutdown: CancellationToken,
     server: JoinHandle<std::io::Result<()>>,
@@ -88,13 +104,20 @@ impl RunningHub {
 }
 
 pub async fn start(opts: HubOptions) -> anyhow::Result<RunningHub> {
-    if !opts.bind.is_loopback() {
+    if !opts.bind.is_loopback() && opts.tls.is_none() {
         anyhow::bail!(
-            "refusing to listen on {}: access from other machines needs TLS and operator \
-             logins, which this version does not offer; bind to 127.0.0.1",
+            "refusing to listen on {} over plain HTTP: other machines may reach the hub only \
+             over TLS (remove `tls = false`, or set tls_cert and tls_key in [hub]), or bind to \
+             127.0.0.1",
             opts.bind
         );
     }
+    // Before anything starts: a certificate that cannot be read stops the hub.
+    let certificate = opts
+        .tls
+        .as_ref()
+        .map(|tls| tls::HubCertificate::obtain(tls, &opts.data_dir))
+        .transpose()?;
     let settings = match &opts.config {
         Some(path) => config::HubConfig::load(path)?,
         None => config::HubConfig::default(),
@@ -172,29 +195,68 @@ pub async fn start(opts: HubOptions) -> anyhow::Result<RunningHub> {
         .await
         .with_context(|| format!("cannot listen on {}:{}", opts.bind, opts.port))?;
     let addr = listener.local_addr()?;
+    let tls_fingerprint = certificate.as_ref().map(|c| c.fingerprint.clone());
+    let names = opts
+        .tls
+        .as_ref()
+        .map(|t| t.names.clone())
+        .unwrap_or_default();
+    let mut state = AppState::new(console.clone(), token.clone(), clock);
+    if let Some(hours) = settings.hub.session_hours {
+        state = state.with_session_hours(hours);
+    }
+    if let Err(err) = state.accounts.prune().await {
+        tracing::warn!(error = %err, "ended sessions and old audit entries were not pruned");
+    }
     let app = router(
-        AppState::new(console.clone(), token.clone(), clock)
+        state
             .with_webhooks(webhooks)
             .with_probes(probes)
-            .with_notifier(notifier),
+            .with_notifier(notifier)
+            .with_addressing(&names, tls_fingerprint.clone()),
     );
     let stop = shutdown.clone();
-    let server = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(stop.cancelled_owned())
-        .await
-    });
+    let scheme = if certificate.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    let server = match certificate {
+        Some(certificate) => {
+            let acceptor = certificate.acceptor()?;
+            tokio::spawn(tls::serve(listener, acceptor, app, stop))
+        }
+        None => tokio::spawn(async move {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(stop.cancelled_owned())
+            .await
+        }),
+    };
     Ok(RunningHub {
-        url: format!("http://{addr}/"),
+        url: format!("{scheme}://{}/", reachable(addr)),
         addr,
         token,
+        tls_fingerprint,
         console,
         shutdown,
         server,
     })
+}
+
+/// The address to print for this machine: a hub listening on every interface is
+/// reachable here on loopback.
+fn reachable(addr: SocketAddr) -> SocketAddr {
+    if addr.ip().is_unspecified() {
+        let loopback = match addr {
+            SocketAddr::V4(_) => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            SocketAddr::V6(_) => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+        };
+        return SocketAddr::new(loopback, addr.port());
+    }
+    addr
 }
 
 fn engine_config(settings: &config::HubConfig) -> EngineConfig {
