@@ -1003,7 +1003,7 @@ export const zh: Record<MessageKey, string> = {
   'access.devices.register': '登记大屏',
   'access.devices.name': '大屏名称',
   'access.devices.submit': '登记',
-  'access.devices.registered': '大屏 {name} 已登记。',
+  'access.devices.registered': '已登记：{name}。',
   'access.devices.urlLabel': '在大屏上打开此地址：',
   'access.devices.onceOnly': '仅此一次显示：该地址包含大屏的密钥令牌，之后无法再次显示。请立即复制；如果丢失，请吊销该大屏并重新登记。',
   'access.devices.copy': '复制',
