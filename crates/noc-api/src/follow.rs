@@ -57,6 +57,11 @@ impl Follow {
         self.last
     }
 
+    /// Whether a snapshot or replayed batches are still waiting to be handed out.
+    pub fn has_backlog(&self) -> bool {
+        !self.backlog.is_empty()
+    }
+
     /// The next item for the client; `None` when the hub shuts down.
     pub async fn next(&mut self) -> Option<StreamItem> {
         if let Some(item) = self.backlog.pop_front() {

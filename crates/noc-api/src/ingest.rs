@@ -123,7 +123,8 @@ impl Ingest {
                         events.extend(new);
                     }
                     Err(refusal) => {
-                        let _ = reply.send(Err(refusal.into()));
+                        let refusal = crate::conflict::refusal(refusal, self.engine.state());
+                        let _ = reply.send(Err(refusal));
                     }
                 }
             }

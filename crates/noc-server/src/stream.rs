@@ -5,10 +5,13 @@ use std::time::Duration;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::response::Response;
-use noc_api::StreamItem;
+use axum::Extension;
+use noc_api::{Caller, Credential, OperatorPresence, Seat, StreamItem, Whereabouts};
 use noc_model::{Batch, Millis, Seq, Snapshot};
 use serde::{Deserialize, Serialize};
+use tokio::time::Instant;
 
+use crate::http::operator_name;
 use crate::AppState;
 
 /// Lets clients notice a silently dead connection and check they missed nothing.
@@ -16,6 +19,16 @@ const HEARTBEAT: Duration = Duration::from_secs(10);
 
 /// How many recently encoded batches are kept for the other clients.
 const WIRE_CACHE_BATCHES: usize = 256;
+
+/// A client only ever says where it is: anything longer is not ours and is ignored.
+const MAX_CLIENT_MESSAGE_BYTES: usize = 1024;
+/// Beyond this the WebSocket layer itself refuses the message (and the connection):
+/// a client cannot make the hub buffer megabytes.
+const MAX_CLIENT_FRAME_BYTES: usize = 64 * 1024;
+/// Presence updates taken from one connection per second; later ones wait for the
+/// next second and only the latest of them is kept.
+const PRESENCE_UPDATES_PER_SECOND: u32 = 5;
+const PACING_WINDOW: Duration = Duration::from_secs(1);
 
 /// Every client receives the same text for a batch: encode it once, not once per
 /// screen (a NOC has many screens following one hub).
@@ -40,6 +53,8 @@ impl WireCache {
 #[derive(Debug, Deserialize)]
 pub(crate) struct StreamQuery {
     after: Option<Seq>,
+    /// Who is at a launch-token screen: browsers cannot set headers on a WebSocket.
+    operator: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -58,35 +73,83 @@ enum Outgoing<'a> {
         at: Millis,
         store_error: Option<String>,
     },
+    /// Who is following the hub and where, merged per operator.
+    Presence {
+        operators: &'a [OperatorPresence],
+    },
+}
+
+/// What a client may say.
+#[derive(Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum Incoming {
+    Presence(Whereabouts),
 }
 
 pub(crate) async fn upgrade(
     ws: WebSocketUpgrade,
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     Query(q): Query<StreamQuery>,
 ) -> Response {
-    ws.on_upgrade(move |socket| follow(socket, state, q.after))
+    let name = match (&caller.credential, q.operator.as_deref()) {
+        (Credential::LaunchToken, Some(raw)) if !raw.trim().is_empty() => operator_name(raw),
+        _ => caller.name.clone(),
+    };
+    let wall = matches!(caller.credential, Credential::Device { .. });
+    ws.max_message_size(MAX_CLIENT_FRAME_BYTES)
+        .max_frame_size(MAX_CLIENT_FRAME_BYTES)
+        .on_upgrade(move |socket| {
+            let seat = state.presence.join(&name, caller.role, wall);
+            follow(socket, state, q.after, seat)
+        })
 }
 
-async fn follow(mut socket: WebSocket, state: AppState, after: Option<Seq>) {
+async fn follow(mut socket: WebSocket, state: AppState, after: Option<Seq>, seat: Seat) {
     let shutdown = state.console.shutdown_token();
     let mut follow = state.console.follow(after).await;
+    let mut presence = state.presence.watch();
+    presence.mark_changed();
+    // Presence goes right after the snapshot (or replay) so a screen first knows the
+    // board, then who else is on it.
+    let mut greeted = !follow.has_backlog();
+    let mut pacing = Pacing::new();
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     heartbeat.tick().await;
     loop {
-        let outgoing = tokio::select! {
+        let outgoing: Arc<str> = tokio::select! {
             _ = shutdown.cancelled() => break,
             item = follow.next() => match item {
-                Some(item) => encode_item(&state.wire, &item),
+                Some(item) => {
+                    greeted |= !follow.has_backlog();
+                    encode_item(&state.wire, &item)
+                }
                 None => break,
+            },
+            told = presence.changed(), if greeted => match told {
+                Ok(()) => {
+                    let operators = presence.borrow_and_update().clone();
+                    encode(&Outgoing::Presence { operators: &operators }).into()
+                }
+                Err(_) => break,
             },
             _ = heartbeat.tick() => encode(&Outgoing::Heartbeat {
                 seq: follow.last_seq(),
                 at: state.clock.now(),
                 store_error: state.console.info().store_error,
             }).into(),
+            _ = tokio::time::sleep_until(pacing.window_end()), if pacing.waiting() => {
+                pacing.next_window(&seat);
+                continue;
+            }
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+                Some(Ok(Message::Text(text))) => {
+                    if let Some(at) = whereabouts(text.as_str()) {
+                        pacing.offer(at, &seat);
+                    }
+                    continue;
+                }
                 Some(Ok(_)) => continue,
             },
         };
@@ -98,7 +161,67 @@ async fn follow(mut socket: WebSocket, state: AppState, after: Option<Seq>) {
             break;
         }
     }
+    drop(seat);
     let _ = socket.send(Message::Close(None)).await;
+}
+
+/// A presence update, or `None` for anything else (oversized, not JSON, unknown).
+fn whereabouts(text: &str) -> Option<Whereabouts> {
+    if text.len() > MAX_CLIENT_MESSAGE_BYTES {
+        return None;
+    }
+    match serde_json::from_str::<Incoming>(text).ok()? {
+        Incoming::Presence(at) => at.bounded(),
+    }
+}
+
+/// At most [`PRESENCE_UPDATES_PER_SECOND`] per window; the latest of the rest is
+/// applied when the window ends, so the hub still ends up knowing where the client is.
+struct Pacing {
+    started: Instant,
+    taken: u32,
+    waiting: Option<Whereabouts>,
+}
+
+impl Pacing {
+    fn new() -> Pacing {
+        Pacing {
+            started: Instant::now(),
+            taken: 0,
+            waiting: None,
+        }
+    }
+
+    fn window_end(&self) -> Instant {
+        self.started + PACING_WINDOW
+    }
+
+    fn waiting(&self) -> bool {
+        self.waiting.is_some()
+    }
+
+    fn offer(&mut self, at: Whereabouts, seat: &Seat) {
+        if Instant::now() >= self.window_end() {
+            self.started = Instant::now();
+            self.taken = 0;
+        }
+        if self.taken < PRESENCE_UPDATES_PER_SECOND {
+            self.taken += 1;
+            self.waiting = None;
+            seat.moved(at);
+        } else {
+            self.waiting = Some(at);
+        }
+    }
+
+    fn next_window(&mut self, seat: &Seat) {
+        self.started = Instant::now();
+        self.taken = 0;
+        if let Some(at) = self.waiting.take() {
+            self.taken = 1;
+            seat.moved(at);
+        }
+    }
 }
 
 fn encode_item(wire: &WireCache, item: &StreamItem) -> Arc<str> {
