@@ -36,6 +36,8 @@ pub struct HubInfo {
     pub stream_clients: usize,
     /// Set while the event log cannot be written (e.g. a full disk).
     pub store_error: Option<String>,
+    /// SHA-256 of the hub's TLS certificate, for operators to compare before trusting it.
+    pub tls_fingerprint: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -199,6 +201,7 @@ impl Console {
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .clone(),
+            tls_fingerprint: None,
         }
     }
 

@@ -78,6 +78,16 @@ pub struct HubSection {
     pub bind: Option<IpAddr>,
     pub port: Option<u16>,
     pub data: Option<PathBuf>,
+    /// HTTPS: on by default when `bind` is not loopback; `false` there is refused.
+    pub tls: Option<bool>,
+    /// PEM files; without them the hub generates a self-signed certificate once.
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+    /// Host names operators use to reach the hub (checked against the Host header).
+    #[serde(default)]
+    pub names: Vec<String>,
+    /// Operator sessions end after this many hours without use (default 12).
+    pub session_hours: Option<u32>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -27,9 +27,16 @@ struct Cli {
     /// Configuration file (default: ./noc.toml when it exists).
     #[arg(long, env = "NOC_CONFIG")]
     config: Option<PathBuf>,
-    /// Address to listen on. Only loopback is accepted until TLS and logins exist.
+    /// Address to listen on. Anything but loopback is served over TLS only.
     #[arg(long)]
     bind: Option<IpAddr>,
+    /// PEM certificate chain for HTTPS (with --tls-key); without them a hub that
+    /// listens beyond loopback generates a self-signed certificate once.
+    #[arg(long, requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// PEM private key of --tls-cert.
+    #[arg(long, requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
     /// Port to listen on; 0 picks a free one.
     #[arg(long)]
     port: Option<u16>,
@@ -51,6 +58,10 @@ async fn main() -> anyhow::Result<()> {
     let hub = noc_server::start(options).await?;
     // Operators copy this line into a browser; tests read it. The token is in it on
     // purpose (as a notebook server does), and nowhere in the logs.
+    if let Some(fingerprint) = &hub.tls_fingerprint {
+        // Operators compare this with what their browser or desktop shows before trusting it.
+        println!("TLS fingerprint (SHA-256): {fingerprint}");
+    }
     println!("NOC console ready: {}", hub.open_url());
     shutdown_signal().await;
     tracing::info!("shutting down");
@@ -94,11 +105,13 @@ fn options(cli: Cli) -> anyhow::Result<HubOptions> {
             "NOC_TOKEN must be at least 32 characters"
         );
     }
+    let bind = cli
+        .bind
+        .or(config.hub.bind)
+        .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+    let tls = tls_settings(&cli, &config, bind);
     Ok(HubOptions {
-        bind: cli
-            .bind
-            .or(config.hub.bind)
-            .unwrap_or(IpAddr::from([127, 0, 0, 1])),
+        bind,
         port: cli.port.or(config.hub.port).unwrap_or(DEFAULT_PORT),
         data_dir: cli
             .data
@@ -107,6 +120,21 @@ fn options(cli: Cli) -> anyhow::Result<HubOptions> {
         config: config_path,
         demo,
         token,
+        tls,
+    })
+}
+
+/// HTTPS when asked for, when a certificate is given, and by default beyond loopback
+/// (where `tls = false` leaves it off, and the hub then refuses to start).
+fn tls_settings(cli: &Cli, config: &HubConfig, bind: IpAddr) -> Option<noc_server::TlsSettings> {
+    let hub = &config.hub;
+    let cert = cli.tls_cert.clone().or(hub.tls_cert.clone());
+    let key = cli.tls_key.clone().or(hub.tls_key.clone());
+    let wanted = cert.is_some() || hub.tls.unwrap_or(!bind.is_loopback());
+    wanted.then(|| noc_server::TlsSettings {
+        cert,
+        key,
+        names: hub.names.clone(),
     })
 }
 

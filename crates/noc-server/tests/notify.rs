@@ -119,6 +119,7 @@ async fn hub_with_rate(
         config: Some(path),
         demo: None,
         token: Some(TOKEN.into()),
+        tls: None,
     })
     .await
     .expect("the hub starts")
@@ -524,6 +525,7 @@ async fn a_channel_without_its_url_stops_the_hub() {
         config: Some(path),
         demo: None,
         token: Some(TOKEN.into()),
+        tls: None,
     })
     .await
     .err()
