@@ -168,6 +168,11 @@ pub async fn start(opts: HubOptions) -> anyhow::Result<RunningHub> {
     }
     let probes = Probes::start(&console, probe_history, clock.clone());
     if let Some(demo) = opts.demo {
+        // A first launch shows who is on duty; a roster an operator defined stays.
+        let roster = noc_sources::demo::demo_roster(clock.now());
+        if let Err(err) = console.seed_roster(roster, "demo").await {
+            tracing::warn!(error = %err, "the demo roster was not recorded");
+        }
         noc_sources::demo::spawn(demo, clock.clone(), console.signal_sink(), shutdown.clone());
     }
     for replay in replays {

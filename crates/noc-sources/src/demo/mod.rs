@@ -3,6 +3,7 @@
 
 mod catalogue;
 mod network;
+mod roster;
 mod schedule;
 
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 pub use network::demo_topology;
+pub use roster::{demo_roster, DEMO_ON_DUTY};
 pub use schedule::Simulator;
 
 /// The source name of every demo signal.
