@@ -5,7 +5,7 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::extract::{ConnectInfo, MatchedPath, OriginalUri, Request, State};
 use axum::http::{HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -95,7 +95,12 @@ pub const PUBLIC_ROUTES: &[(&str, &str)] = &[("POST", "/api/login")];
 /// refusal, goes to the audit trail.
 pub(crate) async fn guard(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let method = req.method().clone();
-    let path = req.uri().path().to_string();
+    // Inside `/api` the URI has lost its prefix; the audit shows the path as sent.
+    let path = req
+        .extensions()
+        .get::<OriginalUri>()
+        .map_or_else(|| req.uri().path(), |OriginalUri(uri)| uri.path())
+        .to_string();
     let address = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()

@@ -43,6 +43,17 @@ struct Cli {
     /// Folder of the event log database.
     #[arg(long)]
     data: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// Operator accounts in the hub's database (the same --data/--config as the hub).
+    Operator {
+        #[command(subcommand)]
+        command: noc_server::OperatorCommand,
+    },
 }
 
 #[tokio::main]
@@ -53,8 +64,14 @@ async fn main() -> anyhow::Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    let command = cli.command.take();
     let options = options(cli)?;
+    if let Some(Command::Operator { command }) = command {
+        let now = noc_model::Clock::now(&noc_sources::SystemClock);
+        let out = &mut std::io::stdout();
+        return noc_server::operator_command::run(&options.data_dir, command, now, out).await;
+    }
     let hub = noc_server::start(options).await?;
     // Operators copy this line into a browser; tests read it. The token is in it on
     // purpose (as a notebook server does), and nowhere in the logs.

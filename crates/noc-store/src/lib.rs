@@ -5,6 +5,7 @@
 //! the projection tables (and now and then a snapshot) together. Queries go through a
 //! pool of read-only connections, which WAL lets run alongside the writer.
 
+pub mod accounts;
 mod error;
 pub mod probe_history;
 mod replay;
@@ -12,6 +13,7 @@ mod store;
 mod tables;
 mod writer;
 
+pub use accounts::{AccountRecords, AuditEntry, AuditQuery};
 pub use error::StoreError;
 pub use probe_history::ProbeHistory;
 pub use store::{Store, StoreConfig};

@@ -13,12 +13,13 @@ use sqlx::sqlite::{
 use sqlx::ConnectOptions;
 use tokio::sync::{mpsc, oneshot, RwLock};
 
+use crate::accounts::AccountRecords;
 use crate::replay;
 use crate::tables::{self, ProjectionRows};
 use crate::writer::{Request, Writer};
 use crate::StoreError;
 
-static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
 /// How a store is set up.
 #[derive(Debug, Clone)]
@@ -52,6 +53,7 @@ struct Shared {
     state: Arc<RwLock<State>>,
     last_seq: Arc<AtomicI64>,
     reads: SqlitePool,
+    accounts: AccountRecords,
 }
 
 impl std::fmt::Debug for Store {
@@ -86,9 +88,10 @@ impl Store {
         check_log_end(&mut conn, &state).await?;
         let reads = SqlitePoolOptions::new()
             .max_connections(config.read_connections.max(1))
-            .connect_with(base.read_only(true))
+            .connect_with(base.clone().read_only(true))
             .await
             .map_err(|e| StoreError::opening(path, e))?;
+        let accounts = AccountRecords::connect(path, base.clone()).await?;
 
         let last_seq = Arc::new(AtomicI64::new(state.seq));
         let state = Arc::new(RwLock::new(state));
@@ -107,6 +110,7 @@ impl Store {
                 state,
                 last_seq,
                 reads,
+                accounts,
             }),
         })
     }
@@ -126,6 +130,11 @@ impl Store {
     /// A copy of the live state, consistent with the committed log.
     pub async fn state(&self) -> State {
         self.shared.state.read().await.clone()
+    }
+
+    /// Operator accounts, sessions, wall devices and the audit trail.
+    pub fn accounts(&self) -> &AccountRecords {
+        &self.shared.accounts
     }
 
     /// The seq of the last committed event (0 for an empty log).
@@ -196,6 +205,7 @@ impl Store {
             let _ = done.await;
         }
         self.shared.reads.close().await;
+        self.shared.accounts.close().await;
     }
 
     async fn ask<T>(

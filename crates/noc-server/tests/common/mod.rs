@@ -3,8 +3,12 @@
 // Each test binary compiles this module and uses only part of it.
 #![allow(dead_code)]
 
+pub mod accounts;
 pub mod prometheus;
 pub mod zabbix;
+
+#[allow(unused_imports)]
+pub use accounts::{signed_in, signed_in_at};
 
 use std::future::Future;
 use std::net::TcpListener;
@@ -190,6 +194,8 @@ pub struct InProcessHub {
     pub app: axum::Router,
     pub console: Console,
     pub clock: Arc<ManualClock>,
+    /// The launch token the API was started with (admin).
+    pub token: String,
     _dir: tempfile::TempDir,
 }
 
@@ -217,6 +223,7 @@ pub async fn in_process_hub_with(
         app,
         console,
         clock: manual,
+        token: token.to_string(),
         _dir: dir,
     }
 }
