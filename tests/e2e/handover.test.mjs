@@ -167,4 +167,51 @@ describe('handover between two shifts', () => {
       await wang.context.close();
     }
   });
+
+  test('a stand-in and a swap change the calendar; a roster with a gap is refused', { timeout: SOON * 3 }, async () => {
+    const li = await workstation('li.wei');
+    try {
+      const page = li.page;
+      const next = await page.getByTestId('duty-next').getAttribute('data-slot');
+      const row = (key) => page.locator(`[data-testid="duty-slot"][data-slot="${key}"]`);
+      await row(next).waitFor({ timeout: SOON });
+
+      // 顶班: zhao.lei stands in for wang.fang on the next slot.
+      await page.getByTestId('duty-override').click();
+      const override = page.getByTestId('override-dialog');
+      await override.getByTestId('override-slot').selectOption(next);
+      await override.getByTestId('override-replaced').selectOption('wang.fang');
+      await override.getByTestId('override-by').fill('zhao.lei');
+      await override.getByTestId('override-reason').fill('wang.fang is ill');
+      await override.getByTestId('override-submit').click();
+      await override.waitFor({ state: 'detached', timeout: SOON });
+      await row(next).getByTestId('duty-slot-member').filter({ hasText: 'zhao.lei' }).waitFor({ timeout: SOON });
+      assert.equal(await row(next).getByTestId('duty-slot-member').filter({ hasText: 'wang.fang' }).count(), 0);
+      await page.getByTestId('duty-next').getByTestId('duty-member').filter({ hasText: 'zhao.lei' }).waitFor();
+
+      // 换班: li.wei gives her slot after next to zhao.lei and takes his next slot.
+      const later = await page.getByTestId('duty-slot').nth(2).getAttribute('data-slot');
+      await page.getByTestId('duty-swap').click();
+      const swap = page.getByTestId('swap-dialog');
+      await swap.getByTestId('swap-first-slot').selectOption(later);
+      await swap.getByTestId('swap-first-operator').selectOption('li.wei');
+      await swap.getByTestId('swap-second-slot').selectOption(next);
+      await swap.getByTestId('swap-second-operator').selectOption('zhao.lei');
+      await swap.getByTestId('swap-submit').click();
+      await swap.waitFor({ state: 'detached', timeout: SOON });
+      await row(next).getByTestId('duty-slot-member').filter({ hasText: 'li.wei' }).waitFor({ timeout: SOON });
+      await row(later).getByTestId('duty-slot-member').filter({ hasText: 'zhao.lei' }).waitFor({ timeout: SOON });
+
+      // The editor names a gap before sending; the roster stays as it was.
+      await page.getByTestId('duty-edit-roster').click();
+      const editor = page.getByTestId('roster-editor');
+      await editor.getByTestId('roster-shift-hours').fill('23');
+      await editor.getByTestId('roster-save').click();
+      assert.match(await editor.getByTestId('roster-problem').textContent(), /23 h/);
+      await editor.getByRole('button', { name: 'Cancel' }).click();
+      await editor.waitFor({ state: 'detached' });
+    } finally {
+      await li.context.close();
+    }
+  });
 });
