@@ -15,23 +15,34 @@ export function hubBinary() {
 }
 
 /**
- * Resolves with `{ url, origin, stop }` once the hub prints its ready line. Without the
- * demo the hub reads `config` as its noc.toml (empty: it watches only what a test adds).
+ * Resolves with `{ url, origin, data, stop }` once the hub prints its ready line. Without
+ * the demo the hub reads `config` as its noc.toml (empty: it watches only what a test
+ * adds). A hub restarted as the same hub gets the `port`, `data` folder and `token` of
+ * the first: a `data` folder given is the caller's and is not deleted on stop.
  */
-export async function startHub({ readyTimeoutMs = 120_000, demo = true, config = '' } = {}) {
+export async function startHub({
+  readyTimeoutMs = 120_000,
+  demo = true,
+  config = '',
+  port = 0,
+  data: keptData = null,
+  token = null,
+  demoSpeed = 20,
+} = {}) {
   const binary = hubBinary();
   if (!existsSync(binary)) {
     throw new Error(`hub binary not found at ${binary}: build it with \`cargo build -p noc-server\` or set NOC_SERVER_BIN`);
   }
-  const data = await mkdtemp(join(tmpdir(), 'noc-e2e-'));
-  let source = ['--demo', '--demo-speed', '20'];
+  const data = keptData ?? (await mkdtemp(join(tmpdir(), 'noc-e2e-')));
+  let source = ['--demo', '--demo-speed', String(demoSpeed)];
   if (!demo) {
     const file = join(data, 'noc.toml');
     await writeFile(file, config);
     source = ['--config', file];
   }
-  const child = spawn(binary, [...source, '--port', '0', '--data', data], {
+  const child = spawn(binary, [...source, '--port', String(port), '--data', data], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: token === null ? process.env : { ...process.env, NOC_TOKEN: token },
   });
   const stderr = [];
   child.stderr.on('data', (chunk) => {
@@ -49,7 +60,7 @@ export async function startHub({ readyTimeoutMs = 120_000, demo = true, config =
       await exited;
       clearTimeout(timer);
     }
-    await rm(data, { recursive: true, force: true });
+    if (keptData === null) await rm(data, { recursive: true, force: true });
   };
   process.once('exit', () => child.kill('SIGKILL'));
 
@@ -68,7 +79,7 @@ export async function startHub({ readyTimeoutMs = 120_000, demo = true, config =
         }
       });
     });
-    return { url, origin: new URL(url).origin, stop };
+    return { url, origin: new URL(url).origin, data, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -4,11 +4,18 @@ import App from './App.svelte';
 import { adoptTokenFromAddress } from './lib/backend';
 import { theme } from './lib/theme.svelte';
 import { language } from './lib/i18n/i18n.svelte';
+import { isWallAddress, wallOptions, wallQuery } from './wall/wall';
+import { startWall } from './wall/start';
 
-adoptTokenFromAddress();
-document.documentElement.dataset['theme'] = theme.current;
 document.documentElement.lang = language.current === 'zh' ? 'zh-CN' : 'en';
 
 const target = document.getElementById('app');
 if (target === null) throw new Error('index.html lacks #app');
-export default mount(App, { target });
+
+// The wall (大屏) is its own page: no navigation, no actions, its token kept on the PC.
+const wall = isWallAddress(window.location);
+if (!wall) {
+  adoptTokenFromAddress();
+  document.documentElement.dataset['theme'] = theme.current;
+}
+export default wall ? startWall(target, wallOptions(wallQuery(window.location))) : mount(App, { target });

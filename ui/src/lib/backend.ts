@@ -1,3 +1,4 @@
+import type { NoticeDelivery, NoticeDraft, NoticeKind, NoticeLanguage, NoticeTexts } from './model';
 import type {
   Action,
   Batch,
@@ -45,7 +46,25 @@ export interface HubInfo {
 export type StreamMessage =
   | { type: 'snapshot'; snapshot: Snapshot }
   | { type: 'batch'; batch: Batch }
-  | { type: 'heartbeat'; seq: number; at: number; store_error?: string | null };
+  | { type: 'heartbeat'; seq: number; at: number; store_error?: string | null }
+  | { type: 'presence'; operators: OperatorPresence[] };
+
+/** Where this window is, as it tells the hub (`screen` is a page, or `wall`). */
+export interface Whereabouts {
+  screen: string;
+  incident: number | null;
+}
+
+/** One operator following the hub, merged over their windows (the hub's presence list). */
+export interface OperatorPresence extends Whereabouts {
+  name: string;
+  role: Role;
+  /** Since when their most recently active window has been on this screen and incident (unix ms). */
+  since: number;
+  connections: number;
+  /** A registered wall screen rather than a person. */
+  wall: boolean;
+}
 
 /** An answer of the hub that is not a success, with its stable machine code. */
 export class ApiError extends Error {
@@ -53,6 +72,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Who got there first, when the refusal is a collision with another operator's action. */
+    readonly by: string | null = null,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -145,11 +166,12 @@ export function encodeHeaderValue(value: string): string {
 
 async function errorOf(response: Response): Promise<ApiError> {
   try {
-    const body = (await response.json()) as { code?: unknown; message?: unknown };
+    const body = (await response.json()) as { code?: unknown; message?: unknown; by?: unknown };
     return new ApiError(
       response.status,
       typeof body.code === 'string' ? body.code : 'http_error',
       typeof body.message === 'string' ? body.message : response.statusText,
+      typeof body.by === 'string' ? body.by : null,
     );
   } catch {
     return new ApiError(response.status, 'http_error', response.statusText);
@@ -286,10 +308,17 @@ export const acknowledgeAtSource = (alarm: number, message: string): Promise<voi
   callForNothing('POST', `/api/alarms/${alarm}/acknowledge-at-source`, { message });
 
 /** The stream's address on the page's own origin, `ws:` or `wss:` to match it. */
-export function streamUrl(page: { protocol: string; host: string }, after: number | null, bearer: string | null): string {
+export function streamUrl(
+  page: { protocol: string; host: string },
+  after: number | null,
+  bearer: string | null,
+  operator = '',
+): string {
   const params = new URLSearchParams();
   if (after !== null) params.set('after', String(after));
   if (bearer !== null) params.set('token', bearer);
+  // A WebSocket cannot carry the operator header: the name the launch token's screen goes by.
+  if (operator !== '') params.set('operator', operator);
   const scheme = page.protocol === 'https:' ? 'wss:' : 'ws:';
   const query = params.toString();
   return `${scheme}//${page.host}/api/stream${query === '' ? '' : `?${query}`}`;
@@ -301,9 +330,16 @@ export interface StreamHandlers {
   onClose(): void;
 }
 
+/** The open event stream: what the console tells the hub goes the same way. */
+export interface Stream {
+  close(): void;
+  /** Tells the hub where this window is; dropped while the socket is not open. */
+  send(whereabouts: Whereabouts): void;
+}
+
 /** Follows the event stream from `after` (or from a fresh snapshot when `null`). */
-export function openStream(after: number | null, handlers: StreamHandlers): { close(): void } {
-  const socket = new WebSocket(streamUrl(window.location, after, token()));
+export function openStream(after: number | null, handlers: StreamHandlers): Stream {
+  const socket = new WebSocket(streamUrl(window.location, after, token(), operatorName()));
   let closed = false;
   const finish = () => {
     if (closed) return;
@@ -321,6 +357,10 @@ export function openStream(after: number | null, handlers: StreamHandlers): { cl
     close() {
       closed = true;
       socket.close();
+    },
+    send(whereabouts) {
+      if (closed || socket.readyState !== WebSocket.OPEN) return;
+      socket.send(JSON.stringify({ type: 'presence', ...whereabouts }));
     },
   };
 }
@@ -717,3 +757,33 @@ export const recordPatrol = (item: string, ok: boolean, note: string): Promise<P
   call('POST', '/api/duty/patrol', { item, ok, note });
 
 export const listOperators = (): Promise<OperatorAccount[]> => call('GET', '/api/operators');
+
+// Duty statistics (the wall's KPIs): declared in ui/src/wall/dutyStats.ts, generated
+// from crates/noc-report.
+
+/** `GET /api/stats`: the numbers for `since..=until` (unix ms; `until` defaults to the hub's now). */
+export const getStats = (since: number, until?: number): Promise<import('../wall/dutyStats').DutyStats> =>
+  call('GET', `/api/stats?since=${Math.floor(since)}${until === undefined ? '' : `&until=${Math.floor(until)}`}`);
+
+// Incident status notices (通报): the hub drafts, renders and sends them.
+
+/** `POST …/notices/draft`: without a kind, the hub picks it from the incident's state. */
+export interface NoticeDraftRequest {
+  kind?: NoticeKind;
+  /** The offset the notice's times are written in: this workstation's. */
+  utc_offset_minutes: number;
+}
+
+export interface NoticeReceipt {
+  seq: number;
+  deliveries: NoticeDelivery[];
+}
+
+export const draftNotice = (incident: number, request: NoticeDraftRequest): Promise<NoticeDraft> =>
+  call('POST', `/api/incidents/${incident}/notices/draft`, request);
+
+export const previewNotice = (draft: NoticeDraft): Promise<NoticeTexts> =>
+  call('POST', `/api/incidents/${draft.incident}/notices/preview`, draft);
+
+export const sendNotice = (draft: NoticeDraft, languages: NoticeLanguage[], channels: string[]): Promise<NoticeReceipt> =>
+  call('POST', `/api/incidents/${draft.incident}/notices`, { draft, languages, channels });
