@@ -3,6 +3,7 @@
 import type { Event } from '../lib/model';
 import { t } from '../lib/i18n/i18n.svelte';
 import { en, type MessageKey } from '../lib/i18n/en';
+import { describeNotice } from '../notices/notice';
 
 /** The kind's name; a kind newer than this page's catalogue shows as its code. */
 export function eventName(kind: string): string {
@@ -70,6 +71,8 @@ export function describeEvent(event: Event, incident: number): EventView {
         other: null,
         ok: body.ok,
       };
+    case 'notice_sent':
+      return { ...describeNotice(body), other: null };
     case 'silence_created':
       return { text: `${body.source} ${body.silence_id}: ${body.comment}`, other: null, ok: true };
     case 'silence_expired':
