@@ -1,5 +1,15 @@
 import type { Alarm, Batch, Incident, MaintenanceWindow, Snapshot, SourceHealth } from '../model';
-import { ApiError, getInfo, getTopology, openStream, type HubInfo, type StreamMessage } from '../backend';
+import {
+  ApiError,
+  getInfo,
+  getTopology,
+  openStream,
+  type HubInfo,
+  type OperatorPresence,
+  type Stream,
+  type StreamMessage,
+  type Whereabouts,
+} from '../backend';
 import { applyBatch, applySnapshot, emptyLive, heartbeatShowsGap } from './fold';
 import { activeAlarms, anyDemo, boardIncidents, openCounts, unhealthySources, unseenQueue, type SeverityCounts } from './board';
 import { nextDelay } from './backoff';
@@ -35,13 +45,17 @@ export class LiveBoard {
   storeError = $state<string | null>(null);
   /** The topology's nodes by id; empty until the first load, and kept when a reload fails. */
   nodes = $state.raw<NodeIndex>(new Map());
+  /** Who else follows the hub and where (this window included), as the hub last said. */
+  operators = $state.raw<OperatorPresence[]>([]);
   /** Bumped whenever entities change; readers of the keyed maps depend on it. */
   private revision = $state(0);
 
   private data = emptyLive();
   private queue: StreamMessage[] = [];
   private flushPending = false;
-  private stream: { close(): void } | null = null;
+  private stream: Stream | null = null;
+  /** Where this window is; told to the hub on every change and again on every (re)connect. */
+  private whereabouts: Whereabouts = { screen: firstScreen(), incident: null };
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private lastHeard = 0;
@@ -93,6 +107,13 @@ export class LiveBoard {
     for (const listener of this.listeners) listener(applied);
   }
 
+  /** Tells the hub (and through it every other screen) where this window is now. */
+  tellWhereabouts(whereabouts: Whereabouts): void {
+    if (whereabouts.screen === this.whereabouts.screen && whereabouts.incident === this.whereabouts.incident) return;
+    this.whereabouts = { ...whereabouts };
+    this.stream?.send(this.whereabouts);
+  }
+
   /** A node's display name, or its id while the topology does not know it. */
   nodeName(id: string): string {
     return displayName(this.nodes, id);
@@ -121,6 +142,8 @@ export class LiveBoard {
     this.stream = openStream(this.data.seq, {
       onOpen: () => {
         this.lastHeard = performance.now();
+        // The hub forgets a connection's place when it closes: a new one starts unknown.
+        this.stream?.send(this.whereabouts);
       },
       onMessage: (message) => {
         this.lastHeard = performance.now();
@@ -186,6 +209,8 @@ export class LiveBoard {
         this.tell({ kind: 'batch', batch: message.batch });
         changed = true;
         if (outcome.topologyChanged) topologyChanged = true;
+      } else if (message.type === 'presence') {
+        this.operators = message.operators;
       } else {
         this.storeError = message.store_error ?? null;
         if (heartbeatShowsGap(this.data, message.seq)) {
@@ -234,6 +259,12 @@ export class LiveBoard {
     this.demo = (this.info?.demo ?? false) || anyDemo(sources.values());
     this.revision += 1;
   }
+}
+
+/** The wall (大屏) follows the hub without a navigation bar to say where it is. */
+function firstScreen(): string {
+  if (typeof location === 'undefined') return 'board';
+  return /^\/wall\/?$/.test(location.pathname) || /^#\/wall(\?|$)/.test(location.hash) ? 'wall' : 'board';
 }
 
 export const live = new LiveBoard();

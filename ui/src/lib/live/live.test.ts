@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { StreamHandlers, StreamMessage } from '../backend';
+import type { Snapshot } from '../model';
 import { alarm, batch, incident, node, source, topology } from '../../test/entities';
 
-const streams: { after: number | null; handlers: StreamHandlers; close: ReturnType<typeof vi.fn> }[] = [];
+const streams: { after: number | null; handlers: StreamHandlers; close: ReturnType<typeof vi.fn>; send: ReturnType<typeof vi.fn> }[] = [];
 const getInfo = vi.fn();
 const getTopology = vi.fn();
 
@@ -14,8 +15,9 @@ vi.mock('../backend', async (original) => {
     getTopology: () => getTopology(),
     openStream: (after: number | null, handlers: StreamHandlers) => {
       const close = vi.fn();
-      streams.push({ after, handlers, close });
-      return { close };
+      const send = vi.fn();
+      streams.push({ after, handlers, close, send });
+      return { close, send };
     },
   };
 });
@@ -177,5 +179,34 @@ describe('live board node names', () => {
     await vi.advanceTimersByTimeAsync(1_000);
     expect(streams).toHaveLength(2);
     expect(getTopology).toHaveBeenCalledTimes(3);
+  });
+});
+
+describe('live board presence', () => {
+  const here = (screen: string, incident: number | null = null) => ({ screen, incident });
+
+  it('tells the hub where this window is on opening, on every change, and again after a reconnect', async () => {
+    streams[0]?.handlers.onOpen();
+    expect(streams[0]?.send.mock.calls).toEqual([[here('board')]]);
+    board.tellWhereabouts(here('board', 12));
+    board.tellWhereabouts(here('board', 12));
+    board.tellWhereabouts(here('topology'));
+    expect(streams[0]?.send.mock.calls.slice(1)).toEqual([[here('board', 12)], [here('topology')]]);
+    streams[0]?.handlers.onClose();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(streams).toHaveLength(2);
+    streams[1]?.handlers.onOpen();
+    expect(streams[1]?.send.mock.calls).toEqual([[here('topology')]]);
+  });
+
+  it('shows the operators the hub lists, in order with the board', async () => {
+    const li = { name: 'li.wei', role: 'operator' as const, screen: 'board', incident: 3, since: 0, connections: 1, wall: false };
+    send({ type: 'snapshot', snapshot: { seq: 1, alarms: [], incidents: [], sources: [], maintenance: [] } as unknown as Snapshot });
+    send({ type: 'presence', operators: [li] });
+    await frame();
+    expect(board.operators).toEqual([li]);
+    send({ type: 'presence', operators: [] });
+    await frame();
+    expect(board.operators).toEqual([]);
   });
 });
