@@ -25,6 +25,32 @@ try {
     firing('dc1/ups', 'ups-dc1', 'UPS on battery', 'minor'),
   ]);
   await hub.until((s) => s.incidents.length >= 3, { what: 'three incidents' });
+  async function open(operator, language, theme, ready = 'duty-now') {
+    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+    await context.addInitScript(
+      ([name, lang, th]) => {
+        localStorage.setItem('noc.language', lang);
+        localStorage.setItem('noc.operator', name);
+        if (th !== null) localStorage.setItem('noc.theme', th);
+      },
+      [operator, language, theme],
+    );
+    const page = await context.newPage();
+    await page.goto(`${hub.url}#/duty`);
+    await page.getByTestId(ready).waitFor({ timeout: 60_000 });
+    await page.waitForTimeout(500);
+    return { context, page };
+  }
+
+  // Before any roster: what a duty manager is told, and the editor it opens.
+  {
+    const { context, page } = await open('li.wei', 'en', 'light', 'duty-no-roster');
+    await page.screenshot({ path: join(out, 'duty-empty-en.png') });
+    await page.getByTestId('duty-define-roster').click();
+    await page.getByTestId('roster-editor').waitFor();
+    await page.screenshot({ path: join(out, 'roster-editor-en.png') });
+    await context.close();
+  }
   await hub.api('PUT', '/api/duty/roster', {
     utc_offset_minutes: OFFSET,
     shifts: [
@@ -53,23 +79,6 @@ try {
   await hub.api('POST', '/api/duty/log', { text: 'Reseated the OLT-3 PON card, no change.' }, outgoing);
   await hub.api('POST', '/api/duty/patrol', { item: 'UPS and power', ok: false, note: 'DC1 UPS on battery 12 min' }, outgoing);
   await hub.api('POST', '/api/duty/patrol', { item: 'Core links', ok: true, note: '' }, outgoing);
-
-  async function open(operator, language, theme) {
-    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
-    await context.addInitScript(
-      ([name, lang, th]) => {
-        localStorage.setItem('noc.language', lang);
-        localStorage.setItem('noc.operator', name);
-        if (th !== null) localStorage.setItem('noc.theme', th);
-      },
-      [operator, language, theme],
-    );
-    const page = await context.newPage();
-    await page.goto(`${hub.url}#/duty`);
-    await page.getByTestId('duty-now').waitFor({ timeout: 60_000 });
-    await page.waitForTimeout(500);
-    return { context, page };
-  }
 
   const variants = [
     ['en', 'en', 'light'],
