@@ -1,4 +1,4 @@
-import { getDuty, listHandovers, listOperators, type DutyView, type OperatorAccount } from '../lib/backend';
+import { getDuty, listAccounts, listHandovers, type AccountView, type DutyView } from '../lib/backend';
 import { live } from '../lib/live/live.svelte';
 import { refusalText } from '../board/refusal';
 import type { Handover } from '../lib/model';
@@ -17,7 +17,7 @@ class DutyDesk {
   history = $state.raw<Handover[]>([]);
   failure = $state<string | null>(null);
   /** Operator accounts for naming members; empty while the hub has none to offer. */
-  operators = $state.raw<OperatorAccount[]>([]);
+  operators = $state.raw<AccountView[]>([]);
   private loading = false;
   private stale = false;
   private slotTimer: ReturnType<typeof setTimeout> | undefined;
@@ -70,7 +70,7 @@ class DutyDesk {
 
   private async loadOperators(): Promise<void> {
     try {
-      this.operators = await listOperators();
+      this.operators = (await listAccounts()).filter((account) => !account.disabled);
     } catch {
       // A hub without accounts yet: member names are typed freely.
       this.operators = [];

@@ -723,13 +723,6 @@ export interface DutyView {
   log: ShiftLogEntry[];
 }
 
-/** `GET /api/operators`: the accounts, for naming team members. */
-export interface OperatorAccount {
-  name: string;
-  display_name: string;
-  role: string;
-}
-
 export const getDuty = (): Promise<DutyView> => call('GET', '/api/duty');
 
 /** A roster with gaps or overlaps is refused (422 `invalid_roster`) with the reason. */
@@ -755,8 +748,6 @@ export const writeShiftLog = (text: string): Promise<ShiftLogEntry> => call('POS
 
 export const recordPatrol = (item: string, ok: boolean, note: string): Promise<PatrolResult> =>
   call('POST', '/api/duty/patrol', { item, ok, note });
-
-export const listOperators = (): Promise<OperatorAccount[]> => call('GET', '/api/operators');
 
 // Duty statistics (the wall's KPIs): declared in ui/src/wall/dutyStats.ts, generated
 // from crates/noc-report.
