@@ -60,6 +60,15 @@ impl HubSlot {
         *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(hub);
     }
 
+    /// The running hub's base URL and launch token.
+    pub fn page(&self) -> Option<(String, String)> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .map(|hub| (hub.url.clone(), hub.token.clone()))
+    }
+
     pub fn take(&self) -> Option<RunningHub> {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).take()
     }

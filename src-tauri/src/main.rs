@@ -1,13 +1,18 @@
-//! The NOC console desktop application: an in-process hub on loopback, the console
-//! window on the hub's URL, a tray icon with the open critical incidents, and native
-//! notifications.
+//! The NOC console desktop application: an in-process hub on loopback (or a team hub
+//! on the LAN through a loopback relay), the console window on the hub's URL, the NOC
+//! wall full screen on a chosen monitor, a tray icon with the open critical incidents,
+//! and native notifications.
 
+mod choice;
 mod critical;
 mod follow;
 mod hub;
 mod locale;
 mod notice;
+mod remote;
+mod shell_page;
 mod tray;
+mod wall;
 mod window;
 
 use std::path::PathBuf;
@@ -17,9 +22,12 @@ use clap::Parser;
 use tauri::{AppHandle, Manager, RunEvent};
 use tracing_subscriber::EnvFilter;
 
+use crate::choice::HubChoice;
 use crate::hub::{HubSlot, Placement};
 use crate::locale::Locale;
+use crate::remote::Station;
 use crate::tray::Tray;
+use crate::wall::WallScreen;
 
 /// NOC operations console.
 #[derive(Debug, Clone, Parser)]
@@ -34,6 +42,14 @@ struct Args {
     /// Where the hub keeps its database [default: the platform's app data directory].
     #[arg(long, value_name = "DIR")]
     data: Option<PathBuf>,
+    /// Use the team hub at this address (https://host:port) instead of this computer's
+    /// own hub; the first time, its certificate fingerprint is shown to compare.
+    #[arg(long, value_name = "URL")]
+    hub: Option<String>,
+    /// Open the NOC wall full screen on this monitor (its number from 0, or its name);
+    /// the console window stays hidden until asked for from the tray.
+    #[arg(long, value_name = "MONITOR")]
+    wall: Option<WallScreen>,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -49,12 +65,19 @@ fn main() -> anyhow::Result<()> {
     let app = tauri::Builder::default()
         // Registered first so that a second launch hands over to the running one
         // before it starts a hub of its own.
-        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-            window::bring_forward(app)
+        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+            hand_over(app, &argv)
         }))
         .manage(HubSlot::default())
         .manage(notice::Notices::new(locale))
-        .invoke_handler(tauri::generate_handler![notice::show_notification])
+        .invoke_handler(tauri::generate_handler![
+            notice::show_notification,
+            remote::hub_status,
+            remote::hub_probe,
+            remote::hub_trust,
+            remote::hub_use_own,
+            remote::hub_wall_token,
+        ])
         .setup(move |app| launch(app.handle(), &args, locale).map_err(Into::into))
         .build(tauri::generate_context!())
         .context("cannot start the desktop application")?;
@@ -73,20 +96,56 @@ fn launch(app: &AppHandle, args: &Args, locale: Locale) -> anyhow::Result<()> {
         Some(dir) => dir.clone(),
         None => paths.app_data_dir()?,
     };
-    let default_config = paths.app_config_dir()?.join(hub::DEFAULT_CONFIG_FILE);
+    let config_dir = paths.app_config_dir()?;
+    let default_config = config_dir.join(hub::DEFAULT_CONFIG_FILE);
     let placement = Placement::resolve(data_dir, args.config.clone(), &default_config, args.demo)?;
+    let choice_file = config_dir.join(choice::CHOICE_FILE);
+    let stored = HubChoice::load(&choice_file)?;
+    let chosen = match &args.hub {
+        Some(url) => stored.for_command_line(url),
+        None => stored,
+    };
+    let station = Station::new(
+        choice_file,
+        chosen,
+        placement.hub_options(),
+        locale,
+        args.wall.clone(),
+    );
+    let own = station.uses_own_hub();
+    app.manage(station);
+    app.manage(Tray::build(app, locale)?);
+    let visible = args.wall.is_none();
 
-    let running = tauri::async_runtime::block_on(noc_server::start(placement.hub_options()))
-        .context("the hub did not start")?;
-    let page = running.open_url();
-    println!("NOC console ready: {page}");
-
-    window::open_console(app, page.parse()?, locale.app_name())?;
-    let tray = Tray::build(app, locale)?;
-    tauri::async_runtime::spawn(follow::follow(running.console.clone(), tray));
-    app.state::<HubSlot>().put(running);
+    if own {
+        let page = tauri::async_runtime::block_on(remote::start_own(app))
+            .map_err(anyhow::Error::msg)
+            .context("the hub did not start")?;
+        window::open_console(app, page, locale.app_name(), visible)?;
+        remote::open_requested_wall(app);
+    } else {
+        let page = app.state::<Station>().connecting_page();
+        window::open_console(app, page, locale.app_name(), visible)?;
+        let app = app.clone();
+        tauri::async_runtime::spawn(async move { remote::connect(&app).await });
+    }
     quit_on_signals(app.clone());
     Ok(())
+}
+
+/// A second launch hands over to the running one: `--wall` opens that wall here, any
+/// other launch brings the console forward.
+fn hand_over(app: &AppHandle, argv: &[String]) {
+    match Args::try_parse_from(argv) {
+        Ok(Args {
+            wall: Some(screen), ..
+        }) => {
+            if let Err(error) = wall::open(app, &screen) {
+                tracing::warn!(%error, "wall not opened");
+            }
+        }
+        _ => window::bring_forward(app),
+    }
 }
 
 /// SIGTERM (a session logging out, a service manager) and Ctrl-C quit like the tray's

@@ -1,24 +1,25 @@
-//! The console window: the hub's web UI, loaded over HTTP like in any browser.
+//! The console window: the hub's web UI, loaded over HTTP like in any browser (from
+//! the own hub, or from the relay to a team hub; see `remote`).
 
 use tauri::{AppHandle, Manager, Url, WebviewUrl, WebviewWindow, WebviewWindowBuilder};
 
 pub const CONSOLE: &str = "console";
 
-/// Opens the console on the hub's page. The window may only navigate within the
-/// hub's origin: a link in untrusted alarm text must not turn it into a browser.
-pub fn open_console(app: &AppHandle, page: Url, title: &str) -> tauri::Result<WebviewWindow> {
-    let origin = page.origin();
+/// Opens the console on `page`. Where it may navigate is decided by
+/// [`crate::remote::guard_console`]. A wall computer (`--wall`) starts with it hidden.
+pub fn open_console(
+    app: &AppHandle,
+    page: Url,
+    title: &str,
+    visible: bool,
+) -> tauri::Result<WebviewWindow> {
+    let guard = app.clone();
     WebviewWindowBuilder::new(app, CONSOLE, WebviewUrl::External(page))
         .title(title)
         .inner_size(1440.0, 900.0)
         .min_inner_size(960.0, 600.0)
-        .on_navigation(move |target| {
-            let allowed = target.origin() == origin;
-            if !allowed {
-                tracing::warn!(%target, "navigation away from the hub refused");
-            }
-            allowed
-        })
+        .visible(visible)
+        .on_navigation(move |target| crate::remote::guard_console(&guard, target))
         .build()
 }
 
