@@ -200,6 +200,7 @@ describe('operator accounts', () => {
       await page.getByTestId('audit-tab').waitFor({ timeout: SOON });
       await page.getByTestId('audit-actor').fill(OPERATOR.name);
       await page.getByTestId('audit-apply').click();
+      await page.locator(`[data-testid="audit-tab"][data-actor="${OPERATOR.name}"]`).waitFor({ timeout: SOON });
       const entry = page.locator(`[data-testid="audit-row"][data-path$="/incidents/${incident.id}/acknowledge"]`);
       await entry.waitFor({ timeout: SOON });
       assert.equal(await entry.getAttribute('data-actor'), OPERATOR.name);
@@ -228,6 +229,74 @@ describe('operator accounts', () => {
       await page.getByTestId('login-screen').waitFor({ timeout: SOON });
       const answer = await fetch(`${hub.origin}/api/session`, { headers: { Authorization: `Bearer ${token}` } });
       assert.equal(answer.status, 401);
+      assert.equal(errors.length, 0, errors.map(String).join('\n'));
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('an operator changes their own password from the menu, kept signed in on the workstation', { timeout: SOON * 3 }, async () => {
+    const changed = 'changed-passphrase-5';
+    const { context, page, errors } = await openLogin();
+    try {
+      await page.getByTestId('login-keep').check();
+      await signIn(page, ADDED);
+      await signedIn(page);
+      const [inTab, onWorkstation] = await page.evaluate(() => [sessionStorage.getItem('noc.token'), localStorage.getItem('noc.token')]);
+      assert.equal(inTab, null);
+      assert.ok(onWorkstation, 'the token is kept on the workstation');
+      // Another tab of the same workstation is signed in without asking.
+      const other = await context.newPage();
+      await other.goto(`${hub.origin}/`);
+      await signedIn(other);
+      assert.equal(await other.getByTestId('account-name').textContent(), ADDED.display_name);
+      await other.close();
+
+      await page.getByTestId('account-button').click();
+      await page.getByTestId('account-password').click();
+      await page.getByTestId('password-current').fill(ADDED.password);
+      await page.getByTestId('password-new').fill(changed);
+      await page.getByTestId('password-repeat').fill('something-else-6');
+      await page.getByTestId('password-save').click();
+      await page.getByTestId('password-error').waitFor();
+      await page.getByTestId('password-current').fill(ADDED.password);
+      await page.getByTestId('password-new').fill(changed);
+      await page.getByTestId('password-repeat').fill(changed);
+      await page.getByTestId('password-save').click();
+      await page.getByTestId('password-done').waitFor({ timeout: SOON });
+      assert.ok(!(await kept(page)).includes(changed));
+      await page.getByTestId('password-close').click();
+      await page.getByTestId('sign-out').click();
+      await page.getByTestId('login-screen').waitFor({ timeout: SOON });
+
+      await signIn(page, ADDED);
+      await page.locator('[data-testid="login-error"][data-code="access.login.wrong"]').waitFor({ timeout: SOON });
+      await signIn(page, { name: ADDED.name, password: changed });
+      await signedIn(page);
+      assert.equal(errors.length, 0, errors.map(String).join('\n'));
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('an expired session shows the login screen, and signing in again carries on where it was', { timeout: SOON * 3 }, async () => {
+    const { context, page, errors } = await openLogin({ hash: '#/maintenance' });
+    try {
+      await signIn(page, OPERATOR);
+      await page.getByTestId('maintenance-page').waitFor({ timeout: SOON });
+      // The hub ends the session while the operator moves on to the sources.
+      await page.route('**/api/sources', (route) =>
+        route.fulfill({ status: 401, contentType: 'application/json', body: JSON.stringify({ code: 'session_expired', message: 'session expired' }) }),
+      );
+      await page.evaluate(() => (location.hash = '#/sources'));
+      const notice = page.getByTestId('login-notice');
+      await notice.waitFor({ timeout: SOON });
+      assert.match(await notice.textContent(), /session expired/i);
+      assert.equal(await bearer(page), null);
+      await page.unroute('**/api/sources');
+      await signIn(page, OPERATOR);
+      await page.getByTestId('sources-page').waitFor({ timeout: SOON });
+      assert.equal(await page.getByTestId('source-add').count(), 0, 'an operator does not configure sources');
       assert.equal(errors.length, 0, errors.map(String).join('\n'));
     } finally {
       await context.close();
