@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Alarm, Batch, Event, EventBody, Incident, Snapshot } from '../lib/model';
-import { alarm, batch, incident } from '../test/entities';
+import { alarm, batch, incident, noDuty } from '../test/entities';
 import { Alerter, isMuted, type Rules } from './alerting';
 
 const MINUTE = 60_000;
@@ -33,7 +33,7 @@ function changed(...incidents: Incident[]): Batch {
 }
 
 function emptySnapshot(incidents: Incident[] = [], alarms: Alarm[] = []): Snapshot {
-  return { seq: 0, alarms, incidents, sources: [], maintenance: [] };
+  return { seq: 0, alarms, incidents, sources: [], maintenance: [], duty: noDuty() };
 }
 
 const noAlarms = () => undefined;

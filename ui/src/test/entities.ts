@@ -1,4 +1,4 @@
-import type { Alarm, Batch, Changes, Incident, Node, SourceHealth, Topology } from '../lib/model';
+import type { Alarm, Batch, Changes, DutyState, Incident, Node, SourceHealth, Topology } from '../lib/model';
 
 export function alarm(id: number, over: Partial<Alarm> = {}): Alarm {
   return {
@@ -75,6 +75,7 @@ export function batch(first: number, last: number, changes: Partial<Changes> = {
       topology_changed: false,
       maintenance: [],
       removed_maintenance: [],
+      duty_changed: false,
       ...changes,
     },
   };
@@ -86,4 +87,9 @@ export function node(id: string, over: Partial<Node> = {}): Node {
 
 export function topology(nodes: Node[]): Topology {
   return { nodes, relations: [] };
+}
+
+/** The duty part of a snapshot when no roster has been defined. */
+export function noDuty(): DutyState {
+  return { roster: null, overrides: [], handovers: [], log: [], patrol: [] };
 }
