@@ -6,6 +6,8 @@ import { remaining } from './roster';
 
 /** How many handovers the history shows: what the hub keeps. */
 const HISTORY = 30;
+/** How soon to ask again when the hub's current slot should already have ended. */
+const LATE_RETRY_MS = 5_000;
 
 /**
  * The duty screen's view of the hub: `GET /api/duty` and the handover history, fetched
@@ -63,8 +65,11 @@ class DutyDesk {
     clearTimeout(this.slotTimer);
     const end = view.now?.end ?? view.next?.start;
     if (end === undefined) return;
-    // Timers cannot wait longer than about 24.8 days; a later change is met by a later check.
-    const wait = Math.min(remaining(Date.now(), end) + 500, 2_000_000_000);
+    // A slot the hub still calls current though this clock says it has ended (the clocks
+    // differ a little) is asked about again shortly, not in a tight loop. Timers cannot
+    // wait longer than about 24.8 days; a later change is met by a later check.
+    const left = remaining(Date.now(), end);
+    const wait = left > 0 ? Math.min(left + 500, 2_000_000_000) : LATE_RETRY_MS;
     this.slotTimer = setTimeout(() => void this.reload(), wait);
   }
 
