@@ -214,4 +214,34 @@ describe('handover between two shifts', () => {
       await li.context.close();
     }
   });
+
+  test('a viewer reads the duty screen; an operator keeps the shift but leaves the roster alone', { timeout: SOON * 3 }, async () => {
+    const viewer = { name: 'sun.hao', role: 'viewer', password: 'viewer-passphrase-9' };
+    const member = { name: 'zhou.min', role: 'operator', password: 'operator-passphrase-8' };
+    for (const account of [viewer, member]) await hub.api('POST', '/api/operators', account);
+
+    for (const account of [viewer, member]) {
+      const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+      await context.addInitScript(() => localStorage.setItem('noc.language', 'en'));
+      const page = await context.newPage();
+      try {
+        await page.goto(`${hub.origin}/#/duty`);
+        await page.getByTestId('login-name').fill(account.name, { timeout: SOON });
+        await page.getByTestId('login-password').fill(account.password);
+        await page.getByTestId('login-password').press('Enter');
+        await page.getByTestId('duty-now').waitFor({ timeout: SOON });
+        await page.getByTestId('handover-sheet').first().waitFor({ timeout: SOON });
+        const shown = async (testid) => (await page.getByTestId(testid).count()) > 0;
+        const keeps = account.role !== 'viewer';
+        assert.equal(await shown('shift-log-text'), keeps, `${account.name}: shift log`);
+        assert.equal(await shown('patrol-ok'), keeps, `${account.name}: patrol`);
+        assert.equal(await shown('duty-swap'), keeps, `${account.name}: swap`);
+        for (const manager of ['duty-edit-roster', 'duty-override']) {
+          assert.equal(await shown(manager), false, `${account.name}: ${manager}`);
+        }
+      } finally {
+        await context.close();
+      }
+    }
+  });
 });
