@@ -14,6 +14,15 @@ const OPERATOR = { name: 'li.ming', display_name: 'Li Ming', role: 'operator', p
 const ADMIN = { name: 'zhao.admin', display_name: 'Zhao Lei', role: 'admin', password: 'admin-passphrase-3' };
 const ADDED = { name: 'chen.jie', display_name: 'Chen Jie', password: 'added-passphrase-4' };
 
+/** A small estate for the topology screen: what a viewer may look at but not move. */
+const ESTATE = {
+  nodes: [
+    { id: 'e2e-core1', name: 'Core router 1', kind: 'network_device', layer: 'iaas' },
+    { id: 'e2e-core2', name: 'Core router 2', kind: 'network_device', layer: 'iaas' },
+  ],
+  relations: [{ from: 'e2e-core1', to: 'e2e-core2', kind: 'connects_to' }],
+};
+
 let hub;
 let browser;
 let incident;
@@ -22,6 +31,7 @@ before(async () => {
   hub = await startWebhookHub();
   browser = await launchChromium();
   for (const account of [VIEWER, OPERATOR, ADMIN]) await hub.api('POST', '/api/operators', account);
+  await hub.api('POST', '/api/topology/import?name=e2e-access.json&format=json', ESTATE);
   await hub.send([{ key: 'core1/bgp', node: 'e2e-core1', title: 'BGP session down on core1', severity: 'critical' }]);
   incident = await hub.waitForState(
     (state) => {
@@ -125,6 +135,44 @@ describe('operator accounts', () => {
       assert.equal((await answer.json()).code, 'forbidden');
       const state = await hub.api('GET', '/api/state');
       assert.equal(state.incidents.find((i) => i.id === incident.id).acknowledged, null);
+      assert.equal(errors.length, 0, errors.map(String).join('\n'));
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a viewer cannot move topology nodes nor sees the topology tools', { timeout: SOON * 3 }, async () => {
+    const { context, page, errors } = await openLogin({ hash: '#/topology' });
+    try {
+      await page.evaluate(() => localStorage.setItem('noc.topologyProbe', '1'));
+      await signIn(page, VIEWER);
+      await page.locator('[data-testid="topology-canvas"][data-ready="1"]').waitFor({ timeout: SOON });
+      assert.equal(await page.getByTestId('topology-tools').count(), 0);
+      const placed = () => page.evaluate(() => window.__nocTopology?.node('e2e-core2') ?? null);
+      let before = await placed();
+      for (let waited = 0; before === null && waited < SOON; waited += 250) {
+        await page.waitForTimeout(250);
+        before = await placed();
+      }
+      assert.ok(before, 'the node is drawn');
+      const positions = [];
+      page.on('request', (request) => {
+        if (request.url().includes('/api/topology/positions')) positions.push(request.url());
+      });
+      const box = await page.getByTestId('topology-canvas').boundingBox();
+      const from = { x: box.x + before.rendered.x, y: box.y + before.rendered.y };
+      await page.mouse.move(from.x, from.y);
+      await page.mouse.down();
+      await page.mouse.move(from.x + 90, from.y + 60, { steps: 12 });
+      await page.mouse.up();
+      const after = await placed();
+      assert.deepEqual(after.position, before.position, 'the node stays where the hub placed it');
+      // Reading a node is for everyone: its panel opens, without the edit buttons.
+      await page.mouse.click(from.x, from.y);
+      await page.getByTestId('node-panel').waitFor({ timeout: SOON });
+      assert.equal(await page.getByTestId('node-panel-edit').count(), 0);
+      assert.equal(await page.getByTestId('node-panel-remove').count(), 0);
+      assert.deepEqual(positions, []);
       assert.equal(errors.length, 0, errors.map(String).join('\n'));
     } finally {
       await context.close();
