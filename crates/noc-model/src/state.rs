@@ -340,8 +340,10 @@ pub struct Snapshot {
     pub incidents: Vec<Incident>,
     pub sources: Vec<SourceHealth>,
     pub maintenance: Vec<MaintenanceWindow>,
+    /// The roster and what the shifts recorded.
+    // Boxed: a snapshot travels in enums beside small batches.
     #[serde(default)]
-    pub duty: DutyState,
+    pub duty: Box<DutyState>,
 }
 
 impl State {
@@ -352,7 +354,7 @@ impl State {
             incidents: self.incidents.values().cloned().collect(),
             sources: self.sources.values().cloned().collect(),
             maintenance: self.maintenance.values().cloned().collect(),
-            duty: self.duty.clone(),
+            duty: Box::new(self.duty.clone()),
         }
     }
 

@@ -534,7 +534,11 @@ actor: string,
  */
 subject: string, body: EventBody, };
 
-export type Snapshot = { seq: number, alarms: Array<Alarm>, incidents: Array<Incident>, sources: Array<SourceHealth>, maintenance: Array<MaintenanceWindow>, duty: DutyState, };
+export type Snapshot = { seq: number, alarms: Array<Alarm>, incidents: Array<Incident>, sources: Array<SourceHealth>, maintenance: Array<MaintenanceWindow>, 
+/**
+ * The roster and what the shifts recorded.
+ */
+duty: DutyState, };
 
 export type Changes = { alarms: Array<Alarm>, incidents: Array<Incident>, sources: Array<SourceHealth>, removed_alarms: Array<number>, removed_incidents: Array<number>, 
 /**
