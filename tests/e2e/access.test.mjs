@@ -240,6 +240,96 @@ describe('operator accounts', () => {
     }
   });
 
+  test('an admin changes a role, resets a password, disables and removes an account', { timeout: SOON * 4 }, async () => {
+    const TEMP = { name: 'sun.temp', display_name: 'Sun Temp', role: 'viewer', password: 'temporary-passphrase-7' };
+    const fresh = 'reset-passphrase-8';
+    await hub.api('POST', '/api/operators', TEMP);
+    const account = async () => (await hub.api('GET', '/api/operators')).find((a) => a.name === TEMP.name);
+    const { context, page, errors } = await openLogin({ hash: '#/admin?tab=operators' });
+    try {
+      await signIn(page, ADMIN);
+      const row = page.locator(`[data-testid="operator-row"][data-name="${TEMP.name}"]`);
+      await row.waitFor({ timeout: SOON });
+
+      await row.getByTestId('operator-role').selectOption('duty_manager');
+      await page.waitForFunction(() => !document.querySelector('[data-testid="operator-role"]:disabled'));
+      assert.equal((await account()).role, 'duty_manager');
+
+      await row.getByTestId('operator-reset').click();
+      await row.getByTestId('operator-new-password').fill(fresh);
+      await row.getByTestId('operator-password-save').click();
+      await page.getByTestId('operators-notice').filter({ hasText: TEMP.name }).waitFor({ timeout: SOON });
+
+      await row.getByTestId('operator-toggle').click();
+      await row.locator('[data-testid="operator-status"]', { hasText: 'Disabled' }).waitFor({ timeout: SOON });
+      assert.equal((await account()).disabled, true);
+
+      // The last administrator cannot be removed: the hub's refusal is shown.
+      const own = page.locator(`[data-testid="operator-row"][data-name="${ADMIN.name}"]`);
+      await own.getByTestId('operator-role').selectOption('viewer');
+      await page.getByTestId('operators-refusal').waitFor({ timeout: SOON });
+      assert.equal((await hub.api('GET', '/api/operators')).find((a) => a.name === ADMIN.name).role, 'admin');
+      assert.equal(await own.getByTestId('operator-role').inputValue(), 'admin', 'the table shows the hub’s answer');
+      assert.equal(errors.length, 0, errors.map(String).join('\n'));
+    } finally {
+      await context.close();
+    }
+
+    // The disabled account is told so at the login screen, with its new password.
+    const refused = await openLogin();
+    try {
+      await signIn(refused.page, { name: TEMP.name, password: fresh });
+      await refused.page.locator('[data-testid="login-error"][data-code="access.login.disabled"]').waitFor({ timeout: SOON });
+    } finally {
+      await refused.context.close();
+    }
+
+    const again = await openLogin({ hash: '#/admin?tab=operators' });
+    try {
+      await signIn(again.page, ADMIN);
+      const row = again.page.locator(`[data-testid="operator-row"][data-name="${TEMP.name}"]`);
+      await row.getByTestId('operator-remove').click({ timeout: SOON });
+      await row.getByTestId('operator-remove-confirm').click();
+      await row.waitFor({ state: 'detached', timeout: SOON });
+      assert.equal(await account(), undefined);
+    } finally {
+      await again.context.close();
+    }
+  });
+
+  test('an admin registers a wall screen, whose address is shown once and works until revoked', { timeout: SOON * 3 }, async () => {
+    const { context, page, errors } = await openLogin({ hash: '#/admin?tab=devices' });
+    try {
+      await signIn(page, ADMIN);
+      await page.getByTestId('device-name').fill('Wall 1 大屏');
+      await page.getByTestId('device-register').click();
+      await page.getByTestId('device-fresh').waitFor({ timeout: SOON });
+      const address = new URL(await page.getByTestId('device-url').inputValue());
+      assert.equal(address.origin, hub.origin);
+      const token = address.searchParams.get('token');
+      assert.ok(token, 'the address carries the screen’s token');
+      const asScreen = () => fetch(`${hub.origin}/api/session`, { headers: { Authorization: `Bearer ${token}` } });
+      const seen = await asScreen();
+      assert.equal(seen.status, 200);
+      assert.equal((await seen.json()).credential.kind, 'device');
+
+      // Shown once: once dismissed, and on the next visit, the token is nowhere on the page.
+      await page.getByTestId('device-fresh-dismiss').click();
+      await page.reload();
+      const row = page.locator('[data-testid="device-row"]', { hasText: 'Wall 1 大屏' });
+      await row.waitFor({ timeout: SOON });
+      assert.ok(!(await page.content()).includes(token));
+
+      await row.getByTestId('device-revoke').click();
+      await row.getByTestId('device-revoke-confirm').click();
+      await row.getByText('Revoked').waitFor({ timeout: SOON });
+      assert.equal((await asScreen()).status, 401);
+      assert.equal(errors.length, 0, errors.map(String).join('\n'));
+    } finally {
+      await context.close();
+    }
+  });
+
   test('the audit trail lists the acknowledgement with the operator, on the screen that was asked for', { timeout: SOON * 3 }, async () => {
     const { context, page, errors } = await openLogin({ hash: '#/admin?tab=audit' });
     try {
