@@ -69,7 +69,7 @@ impl Console {
         let names = self
             .shared
             .store
-            .read_state(|state| business_names(state, &impact))
+            .read_state(|state| business_names(state, &impact, &found))
             .await;
         let kind = request
             .kind
@@ -79,7 +79,7 @@ impl Console {
             incident,
             kind,
             what: one_line(&found.title),
-            impact: draft_impact(&found, names),
+            impact: names.join(", "),
             actions: draft_actions(&timeline),
             next_update_at: next_update(kind, now, self.policy.update_every_ms),
             channels,
@@ -95,8 +95,7 @@ impl Console {
         draft: &NoticeDraft,
     ) -> Result<NoticeTexts, ApiError> {
         check_draft(incident, draft)?;
-        let found = self.live_incident(incident).await?;
-        let facts = NoticeFacts::of(&found, self.policy.targets, self.clock.now());
+        let (_, facts) = self.notice_facts(incident).await?;
         Ok(noc_notify::render_both(draft, &facts))
     }
 
@@ -117,8 +116,7 @@ impl Console {
         check_draft(incident, &draft)?;
         let languages = chosen_languages(&languages)?;
         let channels = chosen_channels(channels, notifier)?;
-        let found = self.live_incident(incident).await?;
-        let facts = NoticeFacts::of(&found, self.policy.targets, self.clock.now());
+        let (found, facts) = self.notice_facts(incident).await?;
         let texts = noc_notify::render_both(&draft, &facts);
         let message = noc_notify::combined(&texts, &languages);
         let deliveries = match notifier {
@@ -140,6 +138,21 @@ impl Console {
         };
         let seq = self.record(body, actor).await?;
         Ok(NoticeReceipt { seq, deliveries })
+    }
+
+    /// The incident with what a notice states about it now, its nodes by their names.
+    async fn notice_facts(
+        &self,
+        incident: IncidentId,
+    ) -> Result<(Incident, NoticeFacts), ApiError> {
+        let found = self.live_incident(incident).await?;
+        let mut facts = NoticeFacts::of(&found, self.policy.targets, self.clock.now());
+        facts.nodes = self
+            .shared
+            .store
+            .read_state(|state| node_names(state, &found.nodes))
+            .await;
+        Ok((found, facts))
     }
 
     async fn live_incident(&self, incident: IncidentId) -> Result<Incident, ApiError> {
@@ -225,24 +238,28 @@ fn next_update(kind: NoticeKind, now: Millis, every: Millis) -> Option<Millis> {
 
 /// The business systems the impact analysis found, by their names; the incident's
 /// own system when the topology knows none.
-fn business_names(state: &State, impact: &IncidentImpact) -> Vec<String> {
-    impact
+fn business_names(state: &State, impact: &IncidentImpact, incident: &Incident) -> Vec<String> {
+    let mut ids: Vec<String> = impact
         .business_systems
         .iter()
-        .map(|reached| {
-            state
-                .topology
-                .node(&reached.id)
-                .map_or_else(|| reached.id.clone(), |n| n.name.clone())
-        })
-        .collect()
+        .map(|reached| reached.id.clone())
+        .collect();
+    if ids.is_empty() {
+        ids.extend(incident.system.clone());
+    }
+    node_names(state, &ids)
 }
 
-fn draft_impact(incident: &Incident, names: Vec<String>) -> String {
-    if names.is_empty() {
-        return incident.system.clone().unwrap_or_default();
-    }
-    names.join(", ")
+/// What the topology calls each node; the id of a node it does not know.
+fn node_names(state: &State, ids: &[String]) -> Vec<String> {
+    ids.iter()
+        .map(|id| {
+            state
+                .topology
+                .node(id)
+                .map_or_else(|| id.clone(), |n| n.name.clone())
+        })
+        .collect()
 }
 
 /// The operators' latest findings and actions, oldest first: cause, mitigation

@@ -432,3 +432,29 @@ async fn a_viewer_may_read_a_draft_but_not_send_it_and_an_operator_sends_in_thei
     assert_eq!(gw.at("/ok").len(), 1);
     assert_eq!(notices(&hub.app, id).await[0]["actor"], name);
 }
+
+#[tokio::test]
+async fn the_draft_names_the_business_systems_the_impact_analysis_finds() {
+    let hub = in_process_hub(TOKEN, NOW).await;
+    let estate = "nodes:\n\
+        \x20 - {id: bs-bank, name: 网上银行 Online banking, kind: business_system, depends_on: svc-login}\n\
+        \x20 - {id: svc-login, name: Login service, kind: service, runs_on: app-01}\n\
+        \x20 - {id: app-01, name: App server 01, kind: host}\n";
+    let req = Request::post("/api/topology/import?name=bank.yaml")
+        .header("authorization", format!("Bearer {TOKEN}"))
+        .header("content-type", "application/yaml")
+        .body(axum::body::Body::from(estate))
+        .unwrap();
+    let (status, imported) = answer(&hub.app, req).await;
+    assert_eq!(status, StatusCode::OK, "{imported}");
+    let id = incident(&hub, "app-01").await;
+
+    let draft = draft(&hub.app, id, json!({})).await;
+    assert_eq!(draft["impact"], "网上银行 Online banking");
+    let uri = format!("/api/incidents/{id}/notices/preview");
+    let (status, texts) = post_json(&hub.app, &uri, draft).await;
+    assert_eq!(status, StatusCode::OK, "{texts}");
+    let zh = texts["zh"].as_str().unwrap();
+    assert!(zh.contains("涉及节点:App server 01"), "{zh}");
+    assert!(zh.contains("\n影响:网上银行 Online banking\n"), "{zh}");
+}
