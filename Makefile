@@ -89,6 +89,7 @@ test-e2e: build tests/e2e/node_modules/.installed
 test-desktop: build
 	NOC_DESKTOP_BIN=$(DEBUG_DIR)/noc-desktop tests/desktop/smoke.sh
 	NOC_DESKTOP_BIN=$(DEBUG_DIR)/noc-desktop tests/desktop/notify.sh
+	NOC_DESKTOP_BIN=$(DEBUG_DIR)/noc-desktop NOC_SERVER_BIN=$(DEBUG_DIR)/noc-server tests/desktop/team_hub.sh
 
 lint: ui-deps
 	$(CARGO) fmt --all -- --check

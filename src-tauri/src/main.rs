@@ -124,8 +124,8 @@ fn launch(app: &AppHandle, args: &Args, locale: Locale) -> anyhow::Result<()> {
         window::open_console(app, page, locale.app_name(), visible)?;
         remote::open_requested_wall(app);
     } else {
-        let page = app.state::<Station>().connecting_page();
-        window::open_console(app, page, locale.app_name(), visible)?;
+        // Blank until `connect` shows the shell's connecting page.
+        window::open_console(app, remote::BLANK.parse()?, locale.app_name(), visible)?;
         let app = app.clone();
         tauri::async_runtime::spawn(async move { remote::connect(&app).await });
     }

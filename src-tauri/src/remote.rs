@@ -19,6 +19,8 @@ use crate::tray::Tray;
 use crate::wall::{self, WallScreen};
 use crate::window;
 
+pub const BLANK: &str = "about:blank";
+
 /// Where the console is connected, and how to connect it again.
 pub struct Station {
     choice_file: PathBuf,
@@ -68,14 +70,6 @@ impl Station {
         self.locale
     }
 
-    /// The page the console window opens on while the team hub is being reached.
-    pub fn connecting_page(&self) -> Url {
-        let mut state = self.lock();
-        state.shell_page = true;
-        let hub = state.choice.url().unwrap_or_default().to_owned();
-        ShellPage::Connecting { hub: &hub }.url(self.locale)
-    }
-
     pub fn uses_own_hub(&self) -> bool {
         self.lock().choice == HubChoice::Own
     }
@@ -107,6 +101,10 @@ impl Station {
     /// The connected hub's pages: the own hub's, the relay's, or (only while showing
     /// one) a page of the shell's own.
     pub fn admits(&self, app: &AppHandle, target: &Url) -> bool {
+        // Where a window starts before its first page (Tauri opens no `data:` URL).
+        if target.as_str() == BLANK {
+            return true;
+        }
         if target.scheme() == "data" {
             return self.lock().shell_page;
         }

@@ -124,7 +124,8 @@ background:#111827;color:#e5e7eb;font:16px/1.5 system-ui,sans-serif}\
 main{max-width:44rem;padding:2rem}h1{font-size:1.4rem;margin:0 0 1rem}\
 .hub{font-weight:600}.fingerprint{font:1.05rem/1.6 ui-monospace,monospace;\
 word-break:break-all;background:#1f2937;padding:.75rem;border-radius:6px}\
-.reason{background:#7f1d1d;color:#fee2e2;padding:.75rem;border-radius:6px}\
+.reason{background:#7f1d1d;color:#fee2e2;padding:.75rem;border-radius:6px;\
+overflow-wrap:anywhere}\
 .actions{display:flex;gap:.75rem;margin-top:1.5rem}.button{padding:.5rem 1rem;\
 border:1px solid #4b5563;border-radius:6px;color:#e5e7eb;text-decoration:none}\
 .primary{background:#2563eb;border-color:#2563eb;color:#fff;font-weight:700}";
