@@ -50,6 +50,13 @@ try {
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
 
+  // What the hub holds (the wall mirrors it): growth there is data, not a leak.
+  const hubState = async () => {
+    const response = await fetch(`${hub.origin}/api/state`, { headers: { Authorization: `Bearer ${token}` } });
+    const snapshot = await response.json();
+    return { seq: snapshot.seq, alarms: snapshot.alarms.length, incidents: snapshot.incidents.length };
+  };
+
   const samples = [];
   const started = Date.now();
   const sample = async () => {
@@ -59,7 +66,9 @@ try {
     const elements = await page.evaluate(() => document.getElementsByTagName('*').length);
     const panel = await page.getByTestId('wall-panel').getAttribute('data-panel');
     const connection = await page.getByTestId('wall').getAttribute('data-connection');
+    const held = await hubState();
     const s = {
+      ...held,
       minute: (Date.now() - started) / 60_000,
       heap: metric('JSHeapUsedSize'),
       nodes: metric('Nodes'),
@@ -70,7 +79,8 @@ try {
     };
     samples.push(s);
     console.log(
-      `${s.minute.toFixed(1).padStart(5)} min  heap ${mib(s.heap)}  nodes ${s.nodes}  elements ${s.elements}  listeners ${s.listeners}  ${s.panel}  ${s.connection}`,
+      `${s.minute.toFixed(1).padStart(5)} min  heap ${mib(s.heap)}  nodes ${s.nodes}  elements ${s.elements}  listeners ${s.listeners}  ` +
+        `hub: seq ${s.seq}, ${s.alarms} alarms, ${s.incidents} incidents  ${s.panel}  ${s.connection}`,
     );
   };
   await sample();
@@ -85,10 +95,9 @@ try {
   const nodeSlope = slope(samples.map((s) => ({ x: s.minute, y: s.nodes })));
   const first = samples[0];
   const last = samples[samples.length - 1];
-  const state = await (await fetch(`${hub.origin}/api/state`, { headers: { Authorization: `Bearer ${token}` } })).json();
   console.log('');
   console.log(`duration        ${last.minute.toFixed(1)} min at demo speed ${args['demo-speed']}, rotating every ${args.rotate} s`);
-  console.log(`hub events      ${state.seq}`);
+  console.log(`hub            seq ${first.seq} → ${last.seq}; alarms ${first.alarms} → ${last.alarms}; incidents ${first.incidents} → ${last.incidents}`);
   console.log(`heap            ${mib(first.heap)} → ${mib(last.heap)} (min ${mib(Math.min(...points.map((p) => p.y)))}, max ${mib(Math.max(...points.map((p) => p.y)))})`);
   console.log(`heap slope      ${kib(whole)}/min over the run, ${kib(lastHalf)}/min over its second half (limit ${kib(maxSlope)}/min)`);
   console.log(`DOM nodes       ${first.nodes} → ${last.nodes} (slope ${nodeSlope.toFixed(1)}/min); elements ${first.elements} → ${last.elements}`);
