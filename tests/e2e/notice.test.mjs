@@ -63,6 +63,15 @@ describe('status notices', () => {
       assert.equal(await dialog.locator('[data-testid="notice-channel"][data-channel="duty-chat"]').isChecked(), true);
       assert.match(await dialog.getByTestId('notice-next-minutes').inputValue(), /^\d+$/);
 
+      // Drafting again replaces what the operator typed with the hub's draft.
+      await what.fill('scratch');
+      await dialog.getByTestId('notice-redraft').click();
+      await page.waitForFunction(
+        (title) => document.querySelector('[data-testid="notice-what"]')?.value === title,
+        incident.title,
+        { timeout: SOON },
+      );
+
       // The operator corrects the impact; both previews follow.
       await dialog.getByTestId('notice-impact').fill(IMPACT);
       const zh = dialog.getByTestId('notice-preview-zh');

@@ -1260,6 +1260,8 @@ export const en = {
   'notice.close': 'Close',
   'timeline.noticeRecordedOnly': 'recorded only',
   'timeline.noticeText': 'Text of the notice',
+  'notice.redraft': 'Draft again',
+  'notice.redraftHint': 'Replace the fields with a new draft from the incident as it is now',
   'desktop.hub.title': 'Hub',
   'desktop.hub.own': 'This computer’s own hub',
   'desktop.hub.remote': 'Team hub {url}',

@@ -1262,6 +1262,8 @@ export const zh: Record<MessageKey, string> = {
   'notice.close': '关闭',
   'timeline.noticeRecordedOnly': '仅记录',
   'timeline.noticeText': '通报内容',
+  'notice.redraft': '重新生成草稿',
+  'notice.redraftHint': '按故障当前情况重新生成各项内容(覆盖已修改的内容)',
   'desktop.hub.title': '中心',
   'desktop.hub.own': '本机自带的中心',
   'desktop.hub.remote': '团队中心 {url}',
