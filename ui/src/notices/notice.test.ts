@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventBody, NoticeDraft } from '../lib/model';
 import { language } from '../lib/i18n/i18n.svelte';
+import { describeEvent, eventName } from '../board/timeline';
 import {
   MAX_FIELD_CHARS,
   charCount,
@@ -115,5 +116,15 @@ describe('a sent notice on the timeline', () => {
     expect(noticeTextFor(sent(), 'zh')).toBe('[NOC] 【首报】');
     expect(noticeTextFor(sent(), 'en')).toBe('[NOC] [Initial notice]');
     expect(noticeTextFor(sent({ languages: ['zh'] }), 'en')).toBe('[NOC] 【首报】');
+  });
+});
+
+describe('the incident timeline', () => {
+  it('shows a sent notice as a notice with its kind and outcome', () => {
+    language.current = 'zh';
+    expect(eventName('notice_sent')).toBe('通报');
+    const view = describeEvent({ seq: 9, at: NOW, actor: '王芳', subject: 'incident:7', body: sent() }, 7);
+    expect(view).toEqual({ text: '首报 · 中文 + 英文 · ops 已送达; pager 失败:HTTP 500', other: null, ok: false });
+    language.current = 'en';
   });
 });
