@@ -27,6 +27,10 @@ pub enum HubChoice {
         /// Registered by an admin for this computer's wall screen.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         wall_token: Option<String>,
+        /// The relay's loopback port last time: the window's storage (a remembered
+        /// login, the workstation's settings) belongs to the page's origin, port included.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        relay_port: Option<u16>,
     },
 }
 
@@ -40,12 +44,14 @@ impl fmt::Debug for HubChoice {
                 fingerprint,
                 certified,
                 wall_token,
+                relay_port,
             } => f
                 .debug_struct("Remote")
                 .field("url", url)
                 .field("fingerprint", fingerprint)
                 .field("certified", certified)
                 .field("wall_token", &wall_token.as_ref().map(|_| "…"))
+                .field("relay_port", relay_port)
                 .finish(),
         }
     }
@@ -92,6 +98,7 @@ impl HubChoice {
                 fingerprint: None,
                 certified: false,
                 wall_token: None,
+                relay_port: None,
             },
         }
     }
@@ -163,6 +170,7 @@ mod tests {
             fingerprint: Some("AB:CD".to_owned()),
             certified: false,
             wall_token: Some("wall-secret".to_owned()),
+            relay_port: Some(41_234),
         };
         choice.save(&path).unwrap();
         assert_eq!(HubChoice::load(&path).unwrap(), choice);
@@ -196,6 +204,7 @@ mod tests {
             fingerprint: None,
             certified: true,
             wall_token: Some("wall-secret".to_owned()),
+            relay_port: Some(41_234),
         };
         assert!(!format!("{choice:?}").contains("wall-secret"));
     }
@@ -207,6 +216,7 @@ mod tests {
             fingerprint: Some("AB:CD".to_owned()),
             certified: false,
             wall_token: None,
+            relay_port: None,
         };
         let same = stored.clone().for_command_line("noc-hub:7443");
         assert_eq!(same, stored);
@@ -218,6 +228,7 @@ mod tests {
                 fingerprint: None,
                 certified: false,
                 wall_token: None,
+                relay_port: None,
             }
         );
     }

@@ -177,6 +177,7 @@ pub async fn connect(app: &AppHandle) {
         url,
         fingerprint,
         certified,
+        relay_port,
         ..
     } = choice
     else {
@@ -202,7 +203,7 @@ pub async fn connect(app: &AppHandle) {
         // First use: the operator compares the fingerprint before anything is sent.
         None => return offer_trust(app, hub).await,
     };
-    match Relay::start(hub.clone(), trust).await {
+    match Relay::start_at(hub.clone(), trust, relay_port.unwrap_or(0)).await {
         Ok(relay) => install_relay(app, relay),
         Err(error) => show_problem(app, &hub.to_string(), &error.to_string()),
     }
@@ -235,25 +236,31 @@ pub async fn trust(
     fingerprint: Fingerprint,
     certified: bool,
 ) -> Result<(), String> {
-    let relay = if certified {
-        Relay::start(hub.clone(), Trust::Authorities).await
-    } else {
-        Relay::start(hub.clone(), Trust::Pinned(fingerprint)).await
-    }
-    .map_err(|error| error.to_string())?;
     let station = app.state::<Station>();
     let previous = station.lock().choice.clone();
-    let wall_token = match &previous {
+    let (wall_token, relay_port) = match previous {
         HubChoice::Remote {
-            url, wall_token, ..
-        } if same_hub(url, &hub.to_string()) => wall_token.clone(),
-        _ => None,
+            url,
+            wall_token,
+            relay_port,
+            ..
+        } if same_hub(&url, &hub.to_string()) => (wall_token, relay_port),
+        _ => (None, None),
     };
+    let trust = if certified {
+        Trust::Authorities
+    } else {
+        Trust::Pinned(fingerprint)
+    };
+    let relay = Relay::start_at(hub.clone(), trust, relay_port.unwrap_or(0))
+        .await
+        .map_err(|error| error.to_string())?;
     station.save(HubChoice::Remote {
         url: hub.to_string(),
         fingerprint: (!certified).then(|| fingerprint.to_string()),
         certified,
         wall_token,
+        relay_port,
     })?;
     install_relay(app, relay);
     Ok(())
@@ -312,6 +319,7 @@ fn install_relay(app: &AppHandle, relay: Relay) {
         Err(error) => return show_problem(app, &relay.hub().to_string(), &error.to_string()),
     };
     let hub = relay.hub().to_string();
+    remember_relay_port(app, relay.addr().port());
     println!("NOC console ready: {page}");
     let previous = app.state::<Station>().lock().relay.replace(relay);
     drop(previous);
@@ -325,6 +333,34 @@ fn install_relay(app: &AppHandle, relay: Relay) {
     navigate(app, page, false);
     open_requested_wall(app);
     wall::follow_hub(app);
+}
+
+/// Keeps the relay's port for the next launch (see `HubChoice::Remote::relay_port`).
+fn remember_relay_port(app: &AppHandle, port: u16) {
+    let station = app.state::<Station>();
+    let choice = station.lock().choice.clone();
+    if let HubChoice::Remote {
+        url,
+        fingerprint,
+        certified,
+        wall_token,
+        relay_port,
+    } = choice
+    {
+        if relay_port == Some(port) {
+            return;
+        }
+        let kept = HubChoice::Remote {
+            url,
+            fingerprint,
+            certified,
+            wall_token,
+            relay_port: Some(port),
+        };
+        if let Err(error) = station.save(kept) {
+            tracing::warn!(%error, "the relay's port is not kept for the next launch");
+        }
+    }
 }
 
 pub fn open_requested_wall(app: &AppHandle) {
@@ -394,6 +430,7 @@ pub fn hub_status(app: AppHandle) -> HubStatus {
             fingerprint,
             certified,
             wall_token,
+            ..
         } => HubStatus {
             mode: "remote",
             url: Some(url),
@@ -444,6 +481,7 @@ pub fn hub_wall_token(app: AppHandle, token: String) -> Result<(), String> {
         url,
         fingerprint,
         certified,
+        relay_port,
         ..
     } = choice
     else {
@@ -455,6 +493,7 @@ pub fn hub_wall_token(app: AppHandle, token: String) -> Result<(), String> {
         fingerprint,
         certified,
         wall_token: (!token.is_empty()).then(|| token.to_owned()),
+        relay_port,
     })?;
     wall::follow_hub(app.app_handle());
     Ok(())

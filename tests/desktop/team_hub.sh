@@ -92,6 +92,8 @@ info=$(curl -fsS --max-time 5 -H "Authorization: Bearer $TOKEN" "$HUB/api/info")
     || fail "the API does not answer through the relay at $HUB"
 [[ $(jq -r .tls_fingerprint <<<"$info") == "$PRINTED" ]] || fail "the relay reached another hub: $info"
 echo "relay: $HUB answers for $TEAM_HUB"
+kept=$(jq -r .relay_port "$XDG_CONFIG_HOME/org.nocconsole.desktop/hub.json")
+[[ $HUB == "http://127.0.0.1:$kept" ]] || fail "the relay's port $HUB is not kept for the next launch (hub.json: $kept)"
 wait_board 60 || fail "the wall window never followed the event stream through the relay"
 echo "the wall window follows the team hub's event stream through the relay"
 sleep 3

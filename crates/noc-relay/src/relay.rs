@@ -48,11 +48,25 @@ impl Relay {
     /// Connects to the hub once (so that a changed certificate or an unreachable hub is
     /// reported before the window opens on the relay), then listens on a free loopback port.
     pub async fn start(hub: HubAddress, trust: Trust) -> Result<Self, RelayError> {
+        Self::start_at(hub, trust, 0).await
+    }
+
+    /// Like [`Relay::start`], on `port` when it is free (else on any free port): the
+    /// window's storage (a remembered login, the workstation's settings) belongs to
+    /// the page's origin, port included, so the same port keeps it across launches.
+    pub async fn start_at(hub: HubAddress, trust: Trust, port: u16) -> Result<Self, RelayError> {
         let tls = HubTls::new(hub.clone(), trust)?;
         drop(tls.connect().await?);
-        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-            .await
-            .map_err(RelayError::Listen)?;
+        let listener = match TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await {
+            Ok(listener) => listener,
+            Err(error) if port != 0 => {
+                tracing::info!(port, %error, "the relay's usual port is taken; using another");
+                TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+                    .await
+                    .map_err(RelayError::Listen)?
+            }
+            Err(error) => return Err(RelayError::Listen(error)),
+        };
         let addr = listener.local_addr().map_err(RelayError::Listen)?;
         let upstream = Arc::new(Upstream::new(tls, addr)?);
         let (closing, closed) = watch::channel(false);
@@ -79,10 +93,14 @@ impl Relay {
         &self.hub
     }
 
-    /// Closes the listener, every request in flight and every relayed WebSocket.
+    /// Closes the listener, every request in flight and every relayed WebSocket; the
+    /// port is free again when this returns.
     pub async fn stop(self) {
         let _ = self.closing.send(true);
         self.accepting.abort();
+        while !self.accepting.is_finished() {
+            tokio::task::yield_now().await;
+        }
     }
 }
 

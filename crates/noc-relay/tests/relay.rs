@@ -389,3 +389,19 @@ async fn an_unreachable_hub_is_named() {
     assert!(matches!(error, RelayError::Unreachable { .. }), "{error:?}");
     assert!(error.to_string().contains(&hub.to_string()), "{error}");
 }
+
+#[tokio::test]
+async fn keeps_its_port_across_launches_when_free() {
+    let certificate = Certificate::generate();
+    let hub = TestHub::start(&certificate).await;
+    let trust = Trust::Pinned(certificate.fingerprint());
+    let first = Relay::start(hub.address(), trust).await.unwrap();
+    let port = first.addr().port();
+    // While the first one holds it, another relay takes another port.
+    let second = Relay::start_at(hub.address(), trust, port).await.unwrap();
+    assert_ne!(second.addr().port(), port);
+    first.stop().await;
+    second.stop().await;
+    let again = Relay::start_at(hub.address(), trust, port).await.unwrap();
+    assert_eq!(again.addr().port(), port);
+}
