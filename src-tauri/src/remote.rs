@@ -212,6 +212,12 @@ pub async fn connect(app: &AppHandle) {
 async fn offer_trust(app: &AppHandle, hub: HubAddress) {
     match probe(&hub).await {
         Ok(probed) => {
+            tracing::info!(
+                %hub,
+                fingerprint = %probed.fingerprint,
+                certified = probed.certified,
+                "asking the operator to compare the hub's certificate"
+            );
             app.state::<Station>().lock().probed = Some((hub.clone(), probed));
             show_shell(
                 app,

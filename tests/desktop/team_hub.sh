@@ -3,16 +3,19 @@
 # self-signed certificate) and the app configured for it in hub.json.
 #  1. a pin that is not the hub's certificate: the app refuses it, naming both
 #     fingerprints, and shows its problem page (retry / use this computer's own hub);
-#  2. the pin the hub printed: the app relays to it; the API answers through the relay,
+#  2. `--hub` on a hub not trusted yet: the app shows the certificate's fingerprint to
+#     compare (the one the hub printed) and connects to nothing before it is trusted;
+#  3. the pin the hub printed: the app relays to it; the API answers through the relay,
 #     and the wall window (`--wall 0`, with a wall token) follows the event stream
 #     through the relay.
 # Binaries: $NOC_DESKTOP_BIN, $NOC_SERVER_BIN (default target/debug/noc-server).
-# Screenshots: tests/artifacts/desktop-team-hub-refused.png, desktop-team-hub-wall.png
+# Screenshots: tests/artifacts/desktop-team-hub-{refused,compare,wall}.png
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/session.sh"
 
 NOC_SERVER_BIN=${NOC_SERVER_BIN:-$ROOT/target/debug/noc-server}
 REFUSED_ARTIFACT="$ROOT/tests/artifacts/desktop-team-hub-refused.png"
+COMPARE_ARTIFACT="$ROOT/tests/artifacts/desktop-team-hub-compare.png"
 WALL_ARTIFACT="$ROOT/tests/artifacts/desktop-team-hub-wall.png"
 WRONG_PIN=$(printf '00:%.0s' $(seq 31))00
 SERVER_PID=""
@@ -69,7 +72,7 @@ write_choice "$WRONG_PIN"
 start_app refused --data "$SESSION_DIR/own"
 expected="the hub's certificate changed: expected $WRONG_PIN got $PRINTED"
 for _ in $(seq 300); do
-    grep -qF "$expected" "$SESSION_DIR/refused.err" && break
+    grep -qsF "$expected" "$SESSION_DIR/refused.err" && break
     kill -0 "$APP_PID" 2>/dev/null || fail "the app exited on a wrong pin"
     sleep 0.1
 done
@@ -82,7 +85,24 @@ import -window root "$REFUSED_ARTIFACT" || fail "screenshot failed"
 echo "screenshot: $REFUSED_ARTIFACT"
 stop_app 20 || fail "the app did not exit cleanly on SIGTERM"
 
-# 2. The pin the hub printed, and a wall token for the wall window.
+# 2. First use from the command line: the fingerprint to compare, nothing connected.
+rm -f "$XDG_CONFIG_HOME/org.nocconsole.desktop/hub.json"
+start_app compare --hub "$TEAM_HUB" --data "$SESSION_DIR/own"
+for _ in $(seq 300); do
+    grep -qs "asking the operator to compare" "$SESSION_DIR/compare.err" && break
+    kill -0 "$APP_PID" 2>/dev/null || fail "the app exited on a hub not trusted yet"
+    sleep 0.1
+done
+grep "asking the operator to compare" "$SESSION_DIR/compare.err" | grep -qF "$PRINTED" \
+    || fail "the app did not show the fingerprint the hub printed"
+sleep 2
+grep -q '^NOC console ready' "$SESSION_DIR/compare.out" && fail "the app connected before the hub was trusted"
+[[ -e $XDG_CONFIG_HOME/org.nocconsole.desktop/hub.json ]] && fail "a hub not trusted yet was stored"
+import -window root "$COMPARE_ARTIFACT" || fail "screenshot failed"
+echo "first use shows the fingerprint to compare: $COMPARE_ARTIFACT"
+stop_app 20 || fail "the app did not exit cleanly on SIGTERM"
+
+# 3. The pin the hub printed, and a wall token for the wall window.
 write_choice "$PRINTED" "$HUB_TOKEN"
 start_app team --wall 0 --data "$SESSION_DIR/own"
 wait_ready team 60 || fail "the app did not report the relay ready"
