@@ -132,8 +132,11 @@ impl Station {
 /// not turn it into a browser).
 pub fn guard_console(app: &AppHandle, target: &Url) -> bool {
     if let Some(action) = Action::of(target) {
-        let app = app.clone();
-        tauri::async_runtime::spawn(async move { perform(&app, action).await });
+        // Only the shell's own pages have these buttons; a hub page cannot press them.
+        if app.state::<Station>().lock().shell_page {
+            let app = app.clone();
+            tauri::async_runtime::spawn(async move { perform(&app, action).await });
+        }
         return false;
     }
     let allowed = app.state::<Station>().admits(app, target);

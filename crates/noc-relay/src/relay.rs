@@ -150,7 +150,11 @@ async fn accept(listener: TcpListener, upstream: Arc<Upstream>, closed: watch::R
                     let _ = stream.set_nodelay(true);
                     connections.spawn(serve(stream, upstream.clone(), closed.clone()));
                 }
-                Err(error) => tracing::warn!(%error, "relay could not accept a connection"),
+                Err(error) => {
+                    // Out of file descriptors and the like: wait rather than spin.
+                    tracing::warn!(%error, "relay could not accept a connection");
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
             },
             // Reaps finished connections so the set does not grow with every one.
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
