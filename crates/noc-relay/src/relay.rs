@@ -305,7 +305,8 @@ async fn forward(
         .body(body)
         .send()
         .await
-        .map_err(|error| upstream.tls.explain(&error))?;
+        // The URL may carry a token in its query: it must reach neither a log nor the page.
+        .map_err(|error| upstream.tls.explain(&error.without_url()))?;
     let status = answer.status();
     let headers = window_headers(answer.headers(), upstream);
     let body = reqwest::Body::from(answer)

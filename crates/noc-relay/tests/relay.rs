@@ -62,6 +62,7 @@ struct TestHub {
     addr: SocketAddr,
     acceptor: Arc<Mutex<TlsAcceptor>>,
     open_streams: Arc<AtomicUsize>,
+    accepting: tokio::task::JoinHandle<()>,
 }
 
 impl TestHub {
@@ -70,12 +71,8 @@ impl TestHub {
         let addr = listener.local_addr().unwrap();
         let acceptor = Arc::new(Mutex::new(certificate.acceptor.clone()));
         let open_streams = Arc::new(AtomicUsize::new(0));
-        let hub = Self {
-            addr,
-            acceptor: acceptor.clone(),
-            open_streams: open_streams.clone(),
-        };
-        tokio::spawn(async move {
+        let (shared_acceptor, shared_streams) = (acceptor.clone(), open_streams.clone());
+        let accepting = tokio::spawn(async move {
             loop {
                 let (tcp, _) = listener.accept().await.unwrap();
                 let acceptor = acceptor.lock().unwrap().clone();
@@ -94,7 +91,18 @@ impl TestHub {
                 });
             }
         });
-        hub
+        Self {
+            addr,
+            acceptor: shared_acceptor,
+            open_streams: shared_streams,
+            accepting,
+        }
+    }
+
+    /// The hub goes away: its port refuses connections.
+    async fn stop(self) {
+        self.accepting.abort();
+        let _ = self.accepting.await;
     }
 
     fn address(&self) -> HubAddress {
@@ -404,4 +412,24 @@ async fn keeps_its_port_across_launches_when_free() {
     second.stop().await;
     let again = Relay::start_at(hub.address(), trust, port).await.unwrap();
     assert_eq!(again.addr().port(), port);
+}
+
+#[tokio::test]
+async fn a_failure_does_not_repeat_the_token_of_the_address() {
+    let certificate = Certificate::generate();
+    let hub = TestHub::start(&certificate).await;
+    let relay = Relay::start(hub.address(), Trust::Pinned(certificate.fingerprint()))
+        .await
+        .unwrap();
+    hub.stop().await;
+    let answer = window_client()
+        .get(format!("{}wall?token=wall-secret", relay.url()))
+        .header(header::CONNECTION, "close")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::BAD_GATEWAY);
+    let message = answer.text().await.unwrap();
+    assert!(message.starts_with("cannot reach the hub"), "{message}");
+    assert!(!message.contains("wall-secret"), "{message}");
 }
