@@ -132,6 +132,20 @@ async fn a_session_ends_after_twelve_idle_hours_and_at_logout() {
 }
 
 #[tokio::test]
+async fn session_hours_shortens_the_idle_limit() {
+    let hub = common::in_process_hub_with(TOKEN, NOW, |s| s.with_session_hours(2)).await;
+    let token = signed_in(&hub, Role::Viewer).await;
+    let (_, me) = call(&hub, "GET", "/api/session", &token, None).await;
+    assert_eq!(me["expires_at"], NOW + 2 * HOUR);
+    hub.clock.advance(2 * HOUR);
+    let (status, body) = call(&hub, "GET", "/api/state", &token, None).await;
+    assert_eq!(
+        (status, &body["code"]),
+        (StatusCode::UNAUTHORIZED, &json!("session_expired"))
+    );
+}
+
+#[tokio::test]
 async fn disabling_an_operator_ends_their_session() {
     let hub = hub().await;
     add_operator(&hub, "wang.fang", Role::DutyManager).await;
