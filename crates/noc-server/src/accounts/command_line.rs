@@ -128,7 +128,8 @@ async fn audit(records: &AccountRecords, now: Millis, what: &str) {
         at: now,
         actor,
         role: None,
-        credential: Some("command_line".into()),
+        // Not a credential of the API: the command line works on the file itself.
+        credential: None,
         address: None,
         method: "CLI".into(),
         path: what.to_string(),
