@@ -1,8 +1,8 @@
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::Duration;
 
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::Extension;
@@ -31,17 +31,18 @@ const PRESENCE_UPDATES_PER_SECOND: u32 = 5;
 const PACING_WINDOW: Duration = Duration::from_secs(1);
 
 /// Every client receives the same text for a batch: encode it once, not once per
-/// screen (a NOC has many screens following one hub).
+/// screen (a NOC has many screens following one hub), and hand every socket the same
+/// bytes rather than a copy each.
 #[derive(Default)]
-pub struct WireCache(Mutex<VecDeque<(noc_model::Seq, Arc<str>)>>);
+pub struct WireCache(Mutex<VecDeque<(noc_model::Seq, Utf8Bytes)>>);
 
 impl WireCache {
-    fn batch(&self, batch: &Batch) -> Arc<str> {
+    fn batch(&self, batch: &Batch) -> Utf8Bytes {
         let mut cache = self.0.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((_, text)) = cache.iter().rev().find(|(seq, _)| *seq == batch.last_seq) {
             return text.clone();
         }
-        let text: Arc<str> = encode(&Outgoing::Batch { batch }).into();
+        let text: Utf8Bytes = encode(&Outgoing::Batch { batch }).into();
         if cache.len() == WIRE_CACHE_BATCHES {
             cache.pop_front();
         }
@@ -117,7 +118,7 @@ async fn follow(mut socket: WebSocket, state: AppState, after: Option<Seq>, seat
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     heartbeat.tick().await;
     loop {
-        let outgoing: Arc<str> = tokio::select! {
+        let outgoing: Utf8Bytes = tokio::select! {
             _ = shutdown.cancelled() => break,
             item = follow.next() => match item {
                 Some(item) => {
@@ -153,11 +154,7 @@ async fn follow(mut socket: WebSocket, state: AppState, after: Option<Seq>, seat
                 Some(Ok(_)) => continue,
             },
         };
-        if socket
-            .send(Message::Text(outgoing.as_ref().into()))
-            .await
-            .is_err()
-        {
+        if socket.send(Message::Text(outgoing)).await.is_err() {
             break;
         }
     }
@@ -224,7 +221,7 @@ impl Pacing {
     }
 }
 
-fn encode_item(wire: &WireCache, item: &StreamItem) -> Arc<str> {
+fn encode_item(wire: &WireCache, item: &StreamItem) -> Utf8Bytes {
     match item {
         StreamItem::Snapshot(snapshot) => encode(&Outgoing::Snapshot { snapshot }).into(),
         StreamItem::Batch(batch) => wire.batch(batch),
