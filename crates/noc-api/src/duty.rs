@@ -63,6 +63,9 @@ pub struct BulkRequest {
 pub struct BulkError {
     pub code: String,
     pub message: String,
+    /// Who got there first, when another operator's action collided with this one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
 }
 
 /// What became of one incident of a bulk request.
@@ -251,6 +254,7 @@ impl Console {
             let error = answer.await.err().map(|e| BulkError {
                 code: e.code.to_string(),
                 message: e.message,
+                by: e.by,
             });
             results.push(BulkResult {
                 incident,

@@ -354,5 +354,25 @@ async fn colliding_milestones_have_one_winner_and_the_loser_is_told_who() {
             assert_eq!(owner, winner_name);
         }
     }
+
+    // A bulk action that collides names the owner in the incident's line too.
+    let closed = snapshot.incidents[0].id;
+    let bulk: Value = http
+        .post(format!("{}api/incidents/bulk", hub.url))
+        .bearer_auth(&hub.token)
+        .header("X-Noc-Operator", "wang.fang")
+        .json(&json!({"action": "resolve", "incidents": [closed]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let error = &bulk["results"][0]["error"];
+    assert_eq!(error["code"], "incident_closed", "{bulk}");
+    assert!(
+        error["by"] == "li.wei" || error["by"] == "zhang.min",
+        "{bulk}"
+    );
     hub.shutdown().await;
 }

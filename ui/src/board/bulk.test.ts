@@ -17,6 +17,11 @@ describe('bulk outcome', () => {
     ]);
   });
 
+  it('names who came first when another operator acknowledged the incident already', () => {
+    const [line] = outcomeLines([4], [{ incident: 4, ok: false, error: { code: 'already_acknowledged', message: 'incident 4 was already acknowledged by li.wei', by: 'li.wei' } }]);
+    expect(line?.refusal).toBe('Already acknowledged by li.wei');
+  });
+
   it('keeps what was not done selected', () => {
     const lines = [
       { incident: 1, ok: true, refusal: null },

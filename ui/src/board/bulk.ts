@@ -1,4 +1,5 @@
-import type { BulkResult } from '../lib/backend';
+import { ApiError, type BulkResult } from '../lib/backend';
+import { refusalText } from './refusal';
 
 /** One line of a bulk action's outcome, for the operator to read. */
 export interface BulkLine {
@@ -22,7 +23,9 @@ export function outcomeLines(asked: readonly number[], results: readonly BulkRes
     const result = byId.get(incident);
     if (result === undefined) return { incident, ok: false, refusal: 'no answer for this incident' };
     if (result.ok) return { incident, ok: true, refusal: null };
-    return { incident, ok: false, refusal: result.error === null ? 'refused' : `${result.error.code}: ${result.error.message}` };
+    if (result.error === null) return { incident, ok: false, refusal: 'refused' };
+    const { code, message, by } = result.error;
+    return { incident, ok: false, refusal: refusalText(new ApiError(409, code, message, by ?? null)) };
   });
 }
 

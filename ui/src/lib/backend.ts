@@ -463,7 +463,7 @@ export type BulkAction = 'acknowledge' | 'resolve' | 'escalate' | 'comment';
 export interface BulkResult {
   incident: number;
   ok: boolean;
-  error: { code: string; message: string } | null;
+  error: { code: string; message: string; by?: string } | null;
 }
 
 /** One action on many incidents; each gets its own result (one refusal stops nothing). */
