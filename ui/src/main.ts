@@ -18,4 +18,8 @@ if (!wall) {
   adoptTokenFromAddress();
   document.documentElement.dataset['theme'] = theme.current;
 }
+// The wall and the console are different pages: moving between them by address loads the other.
+window.addEventListener('hashchange', () => {
+  if (isWallAddress(window.location) !== wall) window.location.reload();
+});
 export default wall ? startWall(target, wallOptions(wallQuery(window.location))) : mount(App, { target });
