@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchChromium } from './chromium.mjs';
 import { firing, startWebhookHub } from './webhook.mjs';
+import { openWorkstation } from './workstation.mjs';
 
 const SOON = 60_000;
 
@@ -27,14 +28,7 @@ after(async () => {
 
 /** One workstation: its own browser context (own localStorage), its own operator name. */
 async function workstation(operator) {
-  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
-  await context.addInitScript((name) => {
-    localStorage.setItem('noc.language', 'en');
-    localStorage.setItem('noc.operator', name);
-  }, operator);
-  const page = await context.newPage();
-  await page.goto(hub.url);
-  await page.getByTestId('connection').and(page.locator('[data-state="live"]')).waitFor({ timeout: SOON });
+  const { context, page } = await openWorkstation(browser, hub.url, operator);
   await page.evaluate(() => {
     window.sameDocument = true;
   });

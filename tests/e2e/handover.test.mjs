@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchChromium } from './chromium.mjs';
 import { firing, startWebhookHub } from './webhook.mjs';
+import { openWorkstation } from './workstation.mjs';
 
 const SOON = 60_000;
 const OFFSET_MINUTES = 480;
@@ -40,16 +41,11 @@ function rosterStartingThisHour() {
   };
 }
 
-async function workstation(operator) {
-  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
-  await context.addInitScript((name) => {
-    localStorage.setItem('noc.language', 'en');
-    localStorage.setItem('noc.operator', name);
-  }, operator);
-  const page = await context.newPage();
-  await page.goto(`${hub.url}#/duty`);
-  await page.getByTestId('duty-screen').waitFor({ timeout: SOON });
-  return { context, page };
+function workstation(operator) {
+  return openWorkstation(browser, hub.url, operator, {
+    hash: '#/duty',
+    ready: (page) => page.getByTestId('duty-screen').waitFor({ timeout: SOON }),
+  });
 }
 
 async function defineRoster(page) {

@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchChromium } from './chromium.mjs';
 import { firing, startWebhookHub } from './webhook.mjs';
+import { openWorkstation } from './workstation.mjs';
 
 const SOON = 60_000;
 /** The issue's requirement: another operator's board shows an acknowledgement within a second. */
@@ -30,17 +31,7 @@ after(async () => {
   await hub?.stop();
 });
 
-async function workstation(operator) {
-  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
-  await context.addInitScript((name) => {
-    localStorage.setItem('noc.language', 'en');
-    localStorage.setItem('noc.operator', name);
-  }, operator);
-  const page = await context.newPage();
-  await page.goto(hub.url);
-  await page.getByTestId('connection').and(page.locator('[data-state="live"]')).waitFor({ timeout: SOON });
-  return { context, page };
-}
+const workstation = (operator) => openWorkstation(browser, hub.url, operator);
 
 const badge = (page, name) => page.locator(`[data-testid="presence-operator"][data-name="${name}"]`);
 const row = (page, id) => page.locator(`[data-testid="incident-row"][data-incident-id="${id}"]`);
@@ -138,15 +129,8 @@ describe('presence: two operators on one hub', () => {
   test('the refusal names the winner in Chinese too', { timeout: SOON * 2 }, async () => {
     const snapshot = await hub.api('GET', '/api/state');
     const owned = snapshot.incidents.find((i) => i.acknowledged !== null);
-    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
-    await context.addInitScript(() => {
-      localStorage.setItem('noc.language', 'zh');
-      localStorage.setItem('noc.operator', 'wang.fang');
-    });
+    const { context, page } = await openWorkstation(browser, hub.url, 'wang.fang', { language: 'zh' });
     try {
-      const page = await context.newPage();
-      await page.goto(hub.url);
-      await page.getByTestId('connection').and(page.locator('[data-state="live"]')).waitFor({ timeout: SOON });
       // The keyboard's acknowledge goes to the hub, which refuses and names the owner.
       await openIncident(page, String(owned.id));
       await page.keyboard.press('a');
