@@ -399,6 +399,28 @@ impl Accounts {
         Ok(live)
     }
 
+    /// Whether the credential a stream was opened with still holds. For a session
+    /// this is not the operator's activity: a screen left open must not keep its
+    /// session alive. A wall's device is seen, as any use of it is.
+    pub async fn still_valid(&self, token: &str) -> Result<(), ApiError> {
+        if token.starts_with(DEVICE_PREFIX) {
+            return self.use_device(token).await.map(|_| ());
+        }
+        if !token.starts_with(SESSION_PREFIX) {
+            return Err(unauthorized());
+        }
+        let hash = sessions::token_hash(token);
+        let policy = self.inner.policy;
+        let ends_at = lock(&self.inner.sessions)
+            .get(&hash)
+            .map(|s| s.ends_at(policy));
+        match ends_at {
+            Some(end) if self.now() < end => Ok(()),
+            Some(_) => Err(session_expired()),
+            None => Err(unauthorized()),
+        }
+    }
+
     /// Ends the session of `token`; other credentials have nothing to end.
     pub async fn logout(&self, token: &str) -> Result<(), ApiError> {
         if token.starts_with(SESSION_PREFIX) {

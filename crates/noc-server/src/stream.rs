@@ -2,8 +2,9 @@ use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
+use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use axum::Extension;
 use noc_api::{Caller, Credential, OperatorPresence, Seat, StreamItem, Whereabouts};
@@ -11,11 +12,14 @@ use noc_model::{Batch, Millis, Seq, Snapshot};
 use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 
-use crate::http::operator_name;
+use crate::http::{bearer, operator_name, query_token};
 use crate::AppState;
 
 /// Lets clients notice a silently dead connection and check they missed nothing.
 const HEARTBEAT: Duration = Duration::from_secs(10);
+
+/// The close code of a stream whose session expired or device was revoked.
+const CREDENTIAL_ENDED: u16 = 4401;
 
 /// How many recently encoded batches are kept for the other clients.
 const WIRE_CACHE_BATCHES: usize = 256;
@@ -92,7 +96,17 @@ pub(crate) async fn upgrade(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Query(q): Query<StreamQuery>,
+    headers: HeaderMap,
+    uri: Uri,
 ) -> Response {
+    // A session or device can end while its screen stays connected: the stream
+    // checks it again on every heartbeat.
+    let credential = match caller.credential {
+        Credential::LaunchToken => None,
+        _ => bearer(&headers)
+            .or_else(|| query_token(uri.query()))
+            .map(str::to_string),
+    };
     let name = match (&caller.credential, q.operator.as_deref()) {
         (Credential::LaunchToken, Some(raw)) if !raw.trim().is_empty() => operator_name(raw),
         _ => caller.name.clone(),
@@ -102,11 +116,17 @@ pub(crate) async fn upgrade(
         .max_frame_size(MAX_CLIENT_FRAME_BYTES)
         .on_upgrade(move |socket| {
             let seat = state.presence.join(&name, caller.role, wall);
-            follow(socket, state, q.after, seat)
+            follow(socket, state, q.after, seat, credential)
         })
 }
 
-async fn follow(mut socket: WebSocket, state: AppState, after: Option<Seq>, seat: Seat) {
+async fn follow(
+    mut socket: WebSocket,
+    state: AppState,
+    after: Option<Seq>,
+    seat: Seat,
+    credential: Option<String>,
+) {
     let shutdown = state.console.shutdown_token();
     let mut follow = state.console.follow(after).await;
     let mut presence = state.presence.watch();
@@ -134,11 +154,17 @@ async fn follow(mut socket: WebSocket, state: AppState, after: Option<Seq>, seat
                 }
                 Err(_) => break,
             },
-            _ = heartbeat.tick() => encode(&Outgoing::Heartbeat {
-                seq: follow.last_seq(),
-                at: state.clock.now(),
-                store_error: state.console.info().store_error,
-            }).into(),
+            _ = heartbeat.tick() => {
+                if let Err(ended) = still_valid(&state, credential.as_deref()).await {
+                    let _ = socket.send(Message::Close(Some(ended))).await;
+                    return;
+                }
+                encode(&Outgoing::Heartbeat {
+                    seq: follow.last_seq(),
+                    at: state.clock.now(),
+                    store_error: state.console.info().store_error,
+                }).into()
+            }
             _ = tokio::time::sleep_until(pacing.window_end()), if pacing.waiting() => {
                 pacing.next_window(&seat);
                 continue;
@@ -160,6 +186,22 @@ async fn follow(mut socket: WebSocket, state: AppState, after: Option<Seq>, seat
     }
     drop(seat);
     let _ = socket.send(Message::Close(None)).await;
+}
+
+/// Closes with 4401 (as HTTP's 401) and the reason's code: the screen then asks the
+/// hub again over HTTP and shows the login.
+async fn still_valid(state: &AppState, credential: Option<&str>) -> Result<(), CloseFrame> {
+    let Some(token) = credential else {
+        return Ok(());
+    };
+    state
+        .accounts
+        .still_valid(token)
+        .await
+        .map_err(|err| CloseFrame {
+            code: CREDENTIAL_ENDED,
+            reason: err.code.into(),
+        })
 }
 
 /// A presence update, or `None` for anything else (oversized, not JSON, unknown).

@@ -449,3 +449,59 @@ async fn the_command_line_adds_an_operator_who_can_sign_in() {
     assert_eq!(status, StatusCode::OK, "{answer}");
     assert_eq!(answer["operator"]["role"], "admin");
 }
+
+/// A screen left open does not outlive its credential: the stream checks it on every
+/// heartbeat and closes with 4401 and the reason, so the console shows the login.
+#[tokio::test]
+async fn an_open_stream_ends_with_its_session_or_device() {
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+    use tokio_tungstenite::tungstenite::Message;
+
+    let hub = hub().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = hub.app.clone();
+    tokio::spawn(async move {
+        let service = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+        axum::serve(listener, service).await.unwrap();
+    });
+    let session = signed_in(&hub, Role::Operator).await;
+    let device = wall_device(&hub, "wall-east").await;
+    let mut screens = Vec::new();
+    for token in [&session, &device] {
+        let url = format!("ws://{addr}/api/stream?token={token}");
+        let (mut socket, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+        let first = socket.next().await.unwrap().unwrap();
+        assert!(first.to_text().unwrap().contains("\"snapshot\""));
+        screens.push(socket);
+    }
+    hub.clock.advance(13 * HOUR);
+    let devices: Value = call(&hub, "GET", "/api/devices", &hub.token, None).await.1;
+    let id = devices[0]["id"].as_i64().unwrap();
+    let (status, _) = call(
+        &hub,
+        "DELETE",
+        &format!("/api/devices/{id}"),
+        &hub.token,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+
+    for (mut socket, reason) in screens.into_iter().zip(["session_expired", "unauthorized"]) {
+        let closed = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+            while let Some(Ok(message)) = socket.next().await {
+                if let Message::Close(frame) = message {
+                    return frame;
+                }
+            }
+            None
+        })
+        .await
+        .expect("the stream closes within a heartbeat or two")
+        .expect("with a close frame");
+        assert_eq!(closed.code, CloseCode::from(4401));
+        assert_eq!(closed.reason.as_str(), reason);
+    }
+}
