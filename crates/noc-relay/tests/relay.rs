@@ -211,6 +211,17 @@ async fn until(what: &str, check: impl Fn() -> bool) {
     .unwrap_or_else(|_| panic!("{what}"));
 }
 
+/// A hub and the relay to it, pinned to the hub's certificate as after the operator
+/// trusted it on first contact.
+async fn trusted_relay() -> (TestHub, Relay) {
+    let certificate = Certificate::generate();
+    let hub = TestHub::start(&certificate).await;
+    let relay = Relay::start(hub.address(), Trust::Pinned(certificate.fingerprint()))
+        .await
+        .unwrap();
+    (hub, relay)
+}
+
 #[tokio::test]
 async fn probe_returns_the_fingerprint_the_hub_presents() {
     let certificate = Certificate::generate();
@@ -225,11 +236,7 @@ async fn probe_returns_the_fingerprint_the_hub_presents() {
 
 #[tokio::test]
 async fn requests_reach_the_hub_as_its_own() {
-    let certificate = Certificate::generate();
-    let hub = TestHub::start(&certificate).await;
-    let relay = Relay::start(hub.address(), Trust::Pinned(certificate.fingerprint()))
-        .await
-        .unwrap();
+    let (_hub, relay) = trusted_relay().await;
     let client = window_client();
     let page_origin = format!("http://{}", relay.addr());
 
@@ -268,11 +275,7 @@ async fn requests_reach_the_hub_as_its_own() {
 
 #[tokio::test]
 async fn the_event_stream_goes_through_and_closes_with_the_window() {
-    let certificate = Certificate::generate();
-    let hub = TestHub::start(&certificate).await;
-    let relay = Relay::start(hub.address(), Trust::Pinned(certificate.fingerprint()))
-        .await
-        .unwrap();
+    let (hub, relay) = trusted_relay().await;
     let mut request = format!("ws://{}/api/stream", relay.addr())
         .into_client_request()
         .unwrap();
@@ -303,11 +306,7 @@ async fn the_event_stream_goes_through_and_closes_with_the_window() {
 
 #[tokio::test]
 async fn stopping_the_relay_closes_the_hub_stream() {
-    let certificate = Certificate::generate();
-    let hub = TestHub::start(&certificate).await;
-    let relay = Relay::start(hub.address(), Trust::Pinned(certificate.fingerprint()))
-        .await
-        .unwrap();
+    let (hub, relay) = trusted_relay().await;
     let (mut socket, _) =
         tokio_tungstenite::connect_async(format!("ws://{}/api/stream", relay.addr()))
             .await
@@ -350,11 +349,7 @@ async fn a_wrong_pin_is_refused_naming_both_fingerprints() {
 
 #[tokio::test]
 async fn a_certificate_replaced_while_running_is_refused() {
-    let certificate = Certificate::generate();
-    let hub = TestHub::start(&certificate).await;
-    let relay = Relay::start(hub.address(), Trust::Pinned(certificate.fingerprint()))
-        .await
-        .unwrap();
+    let (hub, relay) = trusted_relay().await;
     let replacement = Certificate::generate();
     hub.replace_certificate(&replacement);
     // A fresh connection from the window means a fresh connection to the hub.
@@ -416,11 +411,7 @@ async fn keeps_its_port_across_launches_when_free() {
 
 #[tokio::test]
 async fn a_failure_does_not_repeat_the_token_of_the_address() {
-    let certificate = Certificate::generate();
-    let hub = TestHub::start(&certificate).await;
-    let relay = Relay::start(hub.address(), Trust::Pinned(certificate.fingerprint()))
-        .await
-        .unwrap();
+    let (hub, relay) = trusted_relay().await;
     hub.stop().await;
     let answer = window_client()
         .get(format!("{}wall?token=wall-secret", relay.url()))
