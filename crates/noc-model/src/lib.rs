@@ -147,8 +147,14 @@ pub fn typescript_bindings() -> String {
         Changes::decl(&cfg),
         Batch::decl(&cfg),
     ];
-    let mut out = String::from(
-        "// Generated from crates/noc-model by `cargo test -p noc-model` with UPDATE_BINDINGS=1.\n\
+    typescript_file("noc-model", decls)
+}
+
+/// A generated TypeScript file exporting `decls`, headed by how `crate_name`'s tests
+/// regenerate it.
+pub fn typescript_file(crate_name: &str, decls: impl IntoIterator<Item = String>) -> String {
+    let mut out = format!(
+        "// Generated from crates/{crate_name} by `cargo test -p {crate_name}` with UPDATE_BINDINGS=1.\n\
          // Do not edit by hand: a test fails when this file and the Rust types disagree.\n\n",
     );
     for decl in decls {

@@ -318,14 +318,5 @@ pub fn typescript_bindings() -> String {
         SourceCounts::decl(&cfg),
         DutyStats::decl(&cfg),
     ];
-    let mut out = String::from(
-        "// Generated from crates/noc-report by `cargo test -p noc-report` with UPDATE_BINDINGS=1.\n\
-         // Do not edit by hand: a test fails when this file and the Rust types disagree.\n\n",
-    );
-    for decl in decls {
-        out.push_str("export ");
-        out.push_str(&decl);
-        out.push_str("\n\n");
-    }
-    out
+    noc_model::typescript_file("noc-report", decls)
 }
