@@ -2,6 +2,7 @@
 // from across a room. Pure functions, so that a wall running for days is tested here.
 import type { HealthStatus } from '../lib/model';
 import type { Compliance, DutyStats, SourceCounts, Tally } from './dutyStats';
+import { healthTone, type Tone } from '../sources/health';
 
 export const PANELS = ['board', 'topology', 'probes', 'kpis', 'sources'] as const;
 export type Panel = (typeof PANELS)[number];
@@ -110,16 +111,9 @@ export function statsOutdated(stats: DutyStats | null, now: number): boolean {
 /** The key under which a wall PC keeps its token across reboots. */
 export const WALL_TOKEN_KEY = 'noc.wall.token';
 
-/** As the hub's statistics count sources (crates/noc-report). */
+const COUNTED_AS: Record<Tone, keyof SourceCounts> = { ok: 'ok', warn: 'degraded', bad: 'down' };
+
+/** As the hub's statistics count sources (crates/noc-report): the Sources page's tones. */
 export function sourceClass(status: HealthStatus): keyof SourceCounts {
-  switch (status) {
-    case 'ok':
-      return 'ok';
-    case 'slow':
-    case 'degraded':
-    case 'unmapped_severity':
-      return 'degraded';
-    default:
-      return 'down';
-  }
+  return COUNTED_AS[healthTone(status)];
 }
