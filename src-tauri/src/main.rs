@@ -8,6 +8,7 @@ mod critical;
 mod follow;
 mod hub;
 mod locale;
+mod markup;
 mod notice;
 mod remote;
 mod shell_page;

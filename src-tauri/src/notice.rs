@@ -11,6 +11,7 @@ use notify_rust::{Notification, Urgency};
 use tauri::{AppHandle, Manager};
 
 use crate::locale::Locale;
+use crate::markup;
 
 /// Longer text comes from a page that was tampered with or an absurd alarm title; a
 /// notification is not the place to read it.
@@ -68,7 +69,9 @@ fn build(title: &str, body: &str, severity: Severity, locale: Locale) -> Notific
     notification
         .appname(locale.app_name())
         .summary(&clip(title, MAX_TITLE_CHARS))
-        .body(&escape_markup(&clip(body, MAX_BODY_CHARS)))
+        // Notification servers may render a subset of HTML in the body (bold, links,
+        // images); the body is an incident title from a monitored source.
+        .body(&markup::escape(&clip(body, MAX_BODY_CHARS)))
         .icon(icon(severity))
         .urgency(urgency(severity));
     #[cfg(all(unix, not(target_os = "macos")))]
@@ -98,23 +101,6 @@ fn clip(text: &str, max_chars: usize) -> String {
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text.to_owned(),
     }
-}
-
-/// Notification servers may render a subset of HTML in the body (bold, links, images);
-/// the body is an incident title from a monitored source, so it is shown as text.
-fn escape_markup(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            _ => escaped.push(c),
-        }
-    }
-    escaped
 }
 
 #[cfg(all(unix, not(target_os = "macos")))]
@@ -152,10 +138,10 @@ mod tests {
     #[test]
     fn source_text_cannot_become_markup() {
         assert_eq!(
-            escape_markup(r#"<a href="http://x">core-sw1</a> & <img src=x>"#),
+            markup::escape(r#"<a href="http://x">core-sw1</a> & <img src=x>"#),
             "&lt;a href=&quot;http://x&quot;&gt;core-sw1&lt;/a&gt; &amp; &lt;img src=x&gt;"
         );
-        assert_eq!(escape_markup("核心交换机 down"), "核心交换机 down");
+        assert_eq!(markup::escape("核心交换机 down"), "核心交换机 down");
     }
 
     #[test]

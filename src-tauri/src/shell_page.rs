@@ -8,6 +8,7 @@ use base64::Engine;
 use tauri::Url;
 
 use crate::locale::Locale;
+use crate::markup::escape;
 
 /// `.invalid` never resolves (RFC 6761), so a link that escaped the guard goes nowhere.
 pub const ACTION_HOST: &str = "desktop.invalid";
@@ -129,21 +130,6 @@ overflow-wrap:anywhere}\
 .actions{display:flex;gap:.75rem;margin-top:1.5rem}.button{padding:.5rem 1rem;\
 border:1px solid #4b5563;border-radius:6px;color:#e5e7eb;text-decoration:none}\
 .primary{background:#2563eb;border-color:#2563eb;color:#fff;font-weight:700}";
-
-fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            _ => escaped.push(c),
-        }
-    }
-    escaped
-}
 
 #[cfg(test)]
 mod tests {
