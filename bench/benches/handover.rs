@@ -6,8 +6,7 @@
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use noc_engine::{Engine, EngineConfig};
 use noc_model::{
-    AlarmSignal, Command, HandoverSummary, Millis, Roster, Severity, ShiftDef, Signal, State,
-    Team,
+    AlarmSignal, Command, HandoverSummary, Millis, Roster, Severity, ShiftDef, Signal, State, Team,
 };
 
 /// 2026-11-23 10:00 in China: the day shift of the anchor day.
