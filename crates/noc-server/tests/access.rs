@@ -3,14 +3,14 @@
 //! a token, and a route without an access rule fails the walk. Endpoints added
 //! later are covered as soon as they are in the document.
 
-use axum::http::{Method, Request, StatusCode};
+use axum::http::{Method, StatusCode};
 use noc_model::{Action, Role};
 use noc_server::{action_of, PUBLIC_ROUTES};
 use serde_json::{json, Value};
 
 mod common;
 use common::accounts::wall_device;
-use common::{answer, in_process_hub, signed_in, with_body, InProcessHub};
+use common::{call_bearing, in_process_hub, signed_in, InProcessHub};
 
 const TOKEN: &str = "0123456789abcdef0123456789abcdef";
 /// Path parameters get a value no entity has, so nothing real is touched.
@@ -100,12 +100,8 @@ async fn call(
     uri: &str,
     token: Option<&str>,
 ) -> (StatusCode, Value) {
-    let mut request = Request::builder().method(method).uri(uri);
-    if let Some(token) = token {
-        request = request.header("authorization", format!("Bearer {token}"));
-    }
     let body = (method != "GET" && method != "DELETE").then(|| json!({}));
-    answer(&hub.app, with_body(request, body)).await
+    call_bearing(&hub.app, method, uri, token, body).await
 }
 
 /// The guard's refusal, not a business rule's 403 (someone else on duty, say).

@@ -3,13 +3,13 @@
 
 use std::time::Duration;
 
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use noc_api::Console;
 use noc_model::{AlarmSignal, Severity, Signal, Snapshot};
 use serde_json::Value;
 
 mod common;
-use common::{answer, in_process_hub, wait_for, with_body};
+use common::{call_bearing, in_process_hub, wait_for};
 
 const TOKEN: &str = "0123456789abcdef0123456789abcdef";
 const NOW: i64 = 1_700_000_000_000;
@@ -29,11 +29,7 @@ async fn call(
     uri: &str,
     token: Option<&str>,
 ) -> (StatusCode, Value) {
-    let mut request = Request::builder().method(method).uri(uri);
-    if let Some(token) = token {
-        request = request.header("authorization", format!("Bearer {token}"));
-    }
-    answer(app, with_body(request, None)).await
+    call_bearing(app, method, uri, token, None).await
 }
 
 #[tokio::test]

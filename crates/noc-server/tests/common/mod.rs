@@ -250,6 +250,22 @@ pub async fn answer(app: &axum::Router, request: Request<Body>) -> (StatusCode, 
     (status, json)
 }
 
+/// Sends `method` `uri` with `body` through `app`, with `token` as the bearer
+/// credential or with none.
+pub async fn call_bearing(
+    app: &axum::Router,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut request = Request::builder().method(method).uri(uri);
+    if let Some(token) = token {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    answer(app, with_body(request, body)).await
+}
+
 /// Waits until the live state satisfies `done` (the ingest loop is asynchronous).
 pub async fn until(console: &Console, done: impl Fn(&Snapshot) -> bool) -> Snapshot {
     for _ in 0..500 {
