@@ -105,6 +105,19 @@ pub struct DutyState {
 }
 
 impl DutyState {
+    /// What every screen receives in its snapshot: the latest handover only. Each one
+    /// carries its whole summary, so thirty of them in a storm would weigh on every
+    /// connecting screen; the history is `GET /api/duty/handovers`.
+    pub fn for_snapshot(&self) -> DutyState {
+        DutyState {
+            roster: self.roster.clone(),
+            overrides: self.overrides.clone(),
+            handovers: self.handovers.last().cloned().into_iter().collect(),
+            log: self.log.clone(),
+            patrol: self.patrol.clone(),
+        }
+    }
+
     /// Folds a duty event; `false` for any other event.
     pub fn apply(&mut self, body: &EventBody, actor: &str, at: Millis) -> bool {
         match body {
@@ -388,5 +401,40 @@ mod tests {
         }
         assert_eq!(duty.log.len(), SHIFT_RECORDS_KEPT);
         assert_eq!(duty.log[0].text, "entry 5");
+    }
+
+    #[test]
+    fn a_snapshot_carries_only_the_latest_handover() {
+        let mut duty = DutyState::default();
+        for slot in 0..3 {
+            let shift = format!("day@{slot}");
+            let handover = Handover {
+                shift: shift.clone(),
+                next_shift: None,
+                summary: HandoverSummary {
+                    shift,
+                    next_shift: None,
+                    generated_at: T0,
+                    open_incidents: Vec::new(),
+                    unseen_alarms: 0,
+                    overdue_updates: Vec::new(),
+                    changes: Vec::new(),
+                    patrol: Vec::new(),
+                    log: Vec::new(),
+                    notes: format!("notes {slot}"),
+                },
+                signed: Mark {
+                    by: "li.wei".into(),
+                    at: T0,
+                },
+                accepted: None,
+                remarks: String::new(),
+            };
+            duty.apply(&EventBody::HandoverSigned { handover }, "li.wei", T0);
+        }
+        let screens = duty.for_snapshot();
+        assert_eq!(duty.handovers.len(), 3);
+        assert_eq!(screens.handovers.len(), 1);
+        assert_eq!(screens.handovers[0].summary.notes, "notes 2");
     }
 }

@@ -340,7 +340,7 @@ pub struct Snapshot {
     pub incidents: Vec<Incident>,
     pub sources: Vec<SourceHealth>,
     pub maintenance: Vec<MaintenanceWindow>,
-    /// The roster and what the shifts recorded.
+    /// The roster, what the shifts recorded and the latest handover.
     // Boxed: a snapshot travels in enums beside small batches.
     #[serde(default)]
     pub duty: Box<DutyState>,
@@ -354,7 +354,7 @@ impl State {
             incidents: self.incidents.values().cloned().collect(),
             sources: self.sources.values().cloned().collect(),
             maintenance: self.maintenance.values().cloned().collect(),
-            duty: Box::new(self.duty.clone()),
+            duty: Box::new(self.duty.for_snapshot()),
         }
     }
 

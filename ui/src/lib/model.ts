@@ -536,7 +536,7 @@ subject: string, body: EventBody, };
 
 export type Snapshot = { seq: number, alarms: Array<Alarm>, incidents: Array<Incident>, sources: Array<SourceHealth>, maintenance: Array<MaintenanceWindow>, 
 /**
- * The roster and what the shifts recorded.
+ * The roster, what the shifts recorded and the latest handover.
  */
 duty: DutyState, };
 
