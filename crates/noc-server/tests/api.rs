@@ -16,7 +16,7 @@ use tokio_util::sync::CancellationToken;
 use tower::ServiceExt;
 
 mod common;
-use common::{answer, in_process_hub, until, with_body, InProcessHub};
+use common::{answer, in_process_hub, request_bearing, until, with_body, InProcessHub};
 
 const TOKEN: &str = "0123456789abcdef0123456789abcdef";
 
@@ -45,14 +45,9 @@ async fn call(
     token: Option<&str>,
     body: Option<Value>,
 ) -> (StatusCode, Value) {
-    let mut req = Request::builder().method(method).uri(uri);
-    if let Some(token) = token {
-        req = req.header("authorization", format!("Bearer {token}"));
-    }
     // "alice 王" percent-encoded, as browsers must send it.
-    req = req.header("x-noc-operator", "alice%20%E7%8E%8B");
-    let req = with_body(req, body);
-    answer(app, req).await
+    let req = request_bearing(method, uri, token).header("x-noc-operator", "alice%20%E7%8E%8B");
+    answer(app, with_body(req, body)).await
 }
 
 #[tokio::test]

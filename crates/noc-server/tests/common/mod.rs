@@ -250,6 +250,19 @@ pub async fn answer(app: &axum::Router, request: Request<Body>) -> (StatusCode, 
     (status, json)
 }
 
+/// A request for `method` `uri` with `token` as its bearer credential, or with none.
+pub fn request_bearing(
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+) -> axum::http::request::Builder {
+    let request = Request::builder().method(method).uri(uri);
+    match token {
+        Some(token) => request.header("authorization", format!("Bearer {token}")),
+        None => request,
+    }
+}
+
 /// Sends `method` `uri` with `body` through `app`, with `token` as the bearer
 /// credential or with none.
 pub async fn call_bearing(
@@ -259,11 +272,7 @@ pub async fn call_bearing(
     token: Option<&str>,
     body: Option<Value>,
 ) -> (StatusCode, Value) {
-    let mut request = Request::builder().method(method).uri(uri);
-    if let Some(token) = token {
-        request = request.header("authorization", format!("Bearer {token}"));
-    }
-    answer(app, with_body(request, body)).await
+    answer(app, with_body(request_bearing(method, uri, token), body)).await
 }
 
 /// Waits until the live state satisfies `done` (the ingest loop is asynchronous).
