@@ -13,7 +13,9 @@ use serde_json::{json, Value};
 
 mod common;
 use common::accounts::{add_operator, log_in, try_log_in, wall_device, PASSWORD};
-use common::{answer, in_process_hub, open_console, signed_in, until, with_body, InProcessHub};
+use common::{
+    answer, call_bearing, in_process_hub, open_console, signed_in, until, with_body, InProcessHub,
+};
 
 const TOKEN: &str = "0123456789abcdef0123456789abcdef";
 const NOW: i64 = 1_700_000_000_000;
@@ -30,11 +32,7 @@ async fn call(
     token: &str,
     body: Option<Value>,
 ) -> (StatusCode, Value) {
-    let request = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header("authorization", format!("Bearer {token}"));
-    answer(&hub.app, with_body(request, body)).await
+    call_bearing(&hub.app, method, uri, Some(token), body).await
 }
 
 async fn raw(hub: &InProcessHub, request: Request<axum::body::Body>) -> axum::response::Response {
@@ -207,45 +205,30 @@ async fn the_last_admin_cannot_be_removed_or_demoted() {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, body) = call(
-        &hub,
-        "POST",
-        "/api/operators",
-        TOKEN,
-        Some(json!({
-        "name": "admin.two", "role": "viewer", "password": PASSWORD})),
-    )
-    .await;
-    assert_eq!(
-        (status, &body["code"]),
-        (StatusCode::CONFLICT, &json!("operator_exists"))
-    );
-    let (status, body) = call(
-        &hub,
-        "POST",
-        "/api/operators",
-        TOKEN,
-        Some(json!({
-        "name": "short.pw", "role": "viewer", "password": "123456789"})),
-    )
-    .await;
-    assert_eq!(
-        (status, &body["code"]),
-        (StatusCode::UNPROCESSABLE_ENTITY, &json!("weak_password"))
-    );
-    let (status, body) = call(
-        &hub,
-        "POST",
-        "/api/operators",
-        TOKEN,
-        Some(json!({
-        "name": "has space", "role": "viewer", "password": PASSWORD})),
-    )
-    .await;
-    assert_eq!(
-        (status, &body["code"]),
-        (StatusCode::UNPROCESSABLE_ENTITY, &json!("invalid_name"))
-    );
+    for (name, password, refused, code) in [
+        (
+            "admin.two",
+            PASSWORD,
+            StatusCode::CONFLICT,
+            "operator_exists",
+        ),
+        (
+            "short.pw",
+            "123456789",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "weak_password",
+        ),
+        (
+            "has space",
+            PASSWORD,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_name",
+        ),
+    ] {
+        let new = json!({"name": name, "role": "viewer", "password": password});
+        let (status, body) = call(&hub, "POST", "/api/operators", TOKEN, Some(new)).await;
+        assert_eq!((status, &body["code"]), (refused, &json!(code)), "{name}");
+    }
 }
 
 #[tokio::test]
