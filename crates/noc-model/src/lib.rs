@@ -6,6 +6,7 @@
 
 mod access;
 mod alarm;
+mod calendar;
 mod clock;
 mod command;
 mod event;
@@ -27,6 +28,7 @@ mod topology;
 
 pub use access::{Action, Role};
 pub use alarm::{Alarm, AlarmId, AlarmStatus, Labels};
+pub use calendar::{civil_from_days, days_from_civil};
 pub use clock::{Clock, ManualClock, Millis};
 pub use command::{Command, CommandError};
 pub use event::{Event, EventBody, NewEvent, Seq};

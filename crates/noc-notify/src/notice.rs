@@ -19,8 +19,8 @@
 //! Rendering is pure: the same draft and facts give the same text.
 
 use noc_model::{
-    clock_state, ClockState, ClockTargets, Incident, IncidentId, Millis, NoticeDraft, NoticeKind,
-    NoticeLanguage, NoticeTexts, Severity,
+    civil_from_days, clock_state, ClockState, ClockTargets, Incident, IncidentId, Millis,
+    NoticeDraft, NoticeKind, NoticeLanguage, NoticeTexts, Severity,
 };
 
 use crate::message::{one_line, severity_label};
@@ -301,7 +301,7 @@ pub fn local_time(at: Millis, utc_offset_minutes: i32) -> String {
     let local = at.div_euclid(1000) + i64::from(utc_offset_minutes) * 60;
     let days = local.div_euclid(86_400);
     let minute_of_day = local.rem_euclid(86_400) / 60;
-    let (year, month, day) = civil_date(days);
+    let (year, month, day) = civil_from_days(days);
     let zone = match utc_offset_minutes {
         0 => "UTC".to_string(),
         m => {
@@ -315,21 +315,6 @@ pub fn local_time(at: Millis, utc_offset_minutes: i32) -> String {
         minute_of_day / 60,
         minute_of_day % 60
     )
-}
-
-/// The proleptic Gregorian date of a day counted from 1970-01-01 (Howard Hinnant's
-/// `civil_from_days`).
-fn civil_date(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]
