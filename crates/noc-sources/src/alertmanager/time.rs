@@ -1,7 +1,7 @@
 //! Alertmanager's timestamps (RFC 3339) to and from the console's milliseconds,
 //! without a calendar library: only UTC and fixed offsets occur.
 
-use noc_model::Millis;
+use noc_model::{civil_from_days, days_from_civil, Millis};
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -59,7 +59,7 @@ pub fn parse(text: &str) -> Option<Millis> {
             sign * (digits(rest, 1, 2)? * 60 + digits(rest, 4, 2)?)
         }
     };
-    let days = days_from_civil(year, month, day);
+    let days = days_from_civil(year, month as u32, day as u32);
     let local = days * DAY_MS + (hour * 3600 + minute * 60 + second) * 1000 + millis;
     Some(local - offset_minutes * 60_000)
 }
@@ -70,28 +70,6 @@ fn digits(text: &str, from: usize, len: usize) -> Option<i64> {
     part.bytes()
         .all(|b| b.is_ascii_digit())
         .then(|| part.parse().ok())?
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let yoe = year - era * 400;
-    let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
 }
 
 #[cfg(test)]
