@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchChromium } from './chromium.mjs';
 import { firing, startWebhookHub } from './webhook.mjs';
+import { openWorkstation } from './workstation.mjs';
 
 const out = process.argv[2] ?? 'screenshots';
 mkdirSync(out, { recursive: true });
@@ -25,22 +26,16 @@ try {
     firing('dc1/ups', 'ups-dc1', 'UPS on battery', 'minor'),
   ]);
   await hub.until((s) => s.incidents.length >= 3, { what: 'three incidents' });
-  async function open(operator, language, theme, ready = 'duty-now') {
-    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
-    await context.addInitScript(
-      ([name, lang, th]) => {
-        localStorage.setItem('noc.language', lang);
-        localStorage.setItem('noc.operator', name);
-        if (th !== null) localStorage.setItem('noc.theme', th);
+  const open = (operator, language, theme, ready = 'duty-now') =>
+    openWorkstation(browser, hub.url, operator, {
+      language,
+      theme,
+      hash: '#/duty',
+      ready: async (page) => {
+        await page.getByTestId(ready).waitFor({ timeout: 60_000 });
+        await page.waitForTimeout(500);
       },
-      [operator, language, theme],
-    );
-    const page = await context.newPage();
-    await page.goto(`${hub.url}#/duty`);
-    await page.getByTestId(ready).waitFor({ timeout: 60_000 });
-    await page.waitForTimeout(500);
-    return { context, page };
-  }
+    });
 
   // Before any roster: what a duty manager is told, and the editor it opens.
   {

@@ -9,17 +9,18 @@ export function live(page) {
 }
 
 /**
- * The console at `url` + `hash` as `operator`, in `language`; resolves after `ready`
- * (by default, once the stream is live).
+ * The console at `url` + `hash` as `operator`, in `language` and `theme` (null: the
+ * console's own choice); resolves after `ready` (by default, once the stream is live).
  */
-export async function openWorkstation(browser, url, operator, { language = 'en', hash = '', ready = live } = {}) {
+export async function openWorkstation(browser, url, operator, { language = 'en', theme = null, hash = '', ready = live } = {}) {
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
   await context.addInitScript(
-    ([name, code]) => {
+    ([name, code, look]) => {
       localStorage.setItem('noc.language', code);
       localStorage.setItem('noc.operator', name);
+      if (look !== null) localStorage.setItem('noc.theme', look);
     },
-    [operator, language],
+    [operator, language, theme],
   );
   const page = await context.newPage();
   await page.goto(`${url}${hash}`);
