@@ -288,7 +288,8 @@ async fn next_message(socket: &mut Socket) -> Value {
             .unwrap();
         if let tokio_tungstenite::tungstenite::Message::Text(text) = msg {
             let value: Value = serde_json::from_str(&text).unwrap();
-            if value["type"] != "heartbeat" {
+            // Heartbeats and who-is-online say nothing about the event log.
+            if value["type"] != "heartbeat" && value["type"] != "presence" {
                 return value;
             }
         }
