@@ -340,6 +340,27 @@ pub enum EventBody {
     PatrolRecorded {
         result: PatrolResult,
     },
+    /// A drill (演练) began in this (drill) database: the whole scenario is kept, so a
+    /// recording of the drill scores itself anywhere.
+    DrillStarted {
+        drill: String,
+        scenario: crate::Scenario,
+        targets: crate::ClockTargets,
+    },
+    /// The drill injected (or cleared) fault `index` of its scenario.
+    DrillFaultInjected {
+        index: u32,
+        started: bool,
+        summary: String,
+    },
+    /// An operator ticked runbook step `step` of the drill (actor = who).
+    DrillStepChecked {
+        step: String,
+    },
+    /// The drill ended (actor = who ended it, or `drill` when its timeline ran out).
+    DrillEnded {
+        reason: String,
+    },
 }
 
 impl EventBody {
@@ -391,6 +412,10 @@ impl EventBody {
             EventBody::HandoverAccepted { .. } => "handover_accepted",
             EventBody::ShiftLogged { .. } => "shift_logged",
             EventBody::PatrolRecorded { .. } => "patrol_recorded",
+            EventBody::DrillStarted { .. } => "drill_started",
+            EventBody::DrillFaultInjected { .. } => "drill_fault_injected",
+            EventBody::DrillStepChecked { .. } => "drill_step_checked",
+            EventBody::DrillEnded { .. } => "drill_ended",
         }
     }
 
@@ -456,6 +481,10 @@ impl EventBody {
             EventBody::HandoverAccepted { shift, .. } => format!("shift:{shift}"),
             EventBody::ShiftLogged { entry } => format!("shift:{}", entry.shift),
             EventBody::PatrolRecorded { result } => format!("shift:{}", result.shift),
+            EventBody::DrillStarted { .. }
+            | EventBody::DrillFaultInjected { .. }
+            | EventBody::DrillStepChecked { .. }
+            | EventBody::DrillEnded { .. } => "drill".to_string(),
         }
     }
 }

@@ -9,6 +9,7 @@ mod alarm;
 mod calendar;
 mod clock;
 mod command;
+mod drill;
 mod event;
 mod handover;
 mod impact;
@@ -17,6 +18,7 @@ mod maintenance;
 mod notice;
 mod policy;
 mod probe;
+mod recording;
 mod roster;
 mod severity;
 mod signal;
@@ -31,6 +33,11 @@ pub use alarm::{Alarm, AlarmId, AlarmStatus, Labels};
 pub use calendar::{civil_from_days, days_from_civil};
 pub use clock::{Clock, ManualClock, Millis};
 pub use command::{Command, CommandError};
+pub use drill::{
+    DrillMilestones, DrillPhase, DrillState, Expectation, ExpectedRootCause, ExpectedStep, Fault,
+    InjectedFault, InjectedRecord, PhaseScore, RootCauseVerdict, Scenario, Scorecard,
+    StepCompletion, StepDone, StepScore, Verdict,
+};
 pub use event::{Event, EventBody, NewEvent, Seq};
 pub use handover::{
     DutyState, Handover, HandoverIncident, HandoverSummary, PatrolResult, ShiftLogEntry,
@@ -49,6 +56,7 @@ pub use policy::{
 pub use probe::{
     BlackboxProbe, DnsProbe, HttpProbe, IcmpProbe, ProbeResult, ProbeTimings, TcpProbe,
 };
+pub use recording::{Annotation, RecordingInfo, RecordingKind};
 pub use roster::{
     local_day, DutyError, DutyOverride, Roster, ShiftDef, ShiftSlot, SwapSide, Team,
     DEFAULT_UTC_OFFSET_MINUTES,
@@ -143,6 +151,26 @@ pub fn typescript_bindings() -> String {
         HandoverSummary::decl(&cfg),
         Handover::decl(&cfg),
         DutyState::decl(&cfg),
+        Fault::decl(&cfg),
+        InjectedFault::decl(&cfg),
+        ExpectedRootCause::decl(&cfg),
+        StepCompletion::decl(&cfg),
+        ExpectedStep::decl(&cfg),
+        Expectation::decl(&cfg),
+        Scenario::decl(&cfg),
+        InjectedRecord::decl(&cfg),
+        StepDone::decl(&cfg),
+        DrillMilestones::decl(&cfg),
+        DrillState::decl(&cfg),
+        Verdict::decl(&cfg),
+        DrillPhase::decl(&cfg),
+        PhaseScore::decl(&cfg),
+        RootCauseVerdict::decl(&cfg),
+        StepScore::decl(&cfg),
+        Scorecard::decl(&cfg),
+        RecordingKind::decl(&cfg),
+        RecordingInfo::decl(&cfg),
+        Annotation::decl(&cfg),
         EventBody::decl(&cfg),
         Event::decl(&cfg),
         Snapshot::decl(&cfg),

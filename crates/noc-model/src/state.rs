@@ -33,6 +33,9 @@ pub struct State {
     /// The roster and what the shifts recorded.
     #[serde(default)]
     pub duty: DutyState,
+    /// The drill this database runs, when it is a drill database.
+    #[serde(default)]
+    pub drill: Option<Box<crate::DrillState>>,
     resolved_order: VecDeque<IncidentId>,
     #[serde(skip)]
     node_index: NodeIndex,
@@ -266,6 +269,9 @@ pub struct Changes {
     /// The roster, a handover, the shift log or a patrol changed: refetch `/api/duty`.
     #[serde(default)]
     pub duty_changed: bool,
+    /// The drill's run changed (a fault, a step, a milestone, its end).
+    #[serde(default)]
+    pub drill_changed: bool,
 }
 
 impl Changes {
@@ -280,6 +286,7 @@ impl Changes {
             && self.maintenance.is_empty()
             && self.removed_maintenance.is_empty()
             && !self.duty_changed
+            && !self.drill_changed
     }
 
     /// Folds a later change set into this one, keeping only the last version of each entity.
@@ -306,6 +313,7 @@ impl Changes {
         }
         self.topology_changed |= later.topology_changed;
         self.duty_changed |= later.duty_changed;
+        self.drill_changed |= later.drill_changed;
     }
 }
 
@@ -344,6 +352,9 @@ pub struct Snapshot {
     // Boxed: a snapshot travels in enums beside small batches.
     #[serde(default)]
     pub duty: Box<DutyState>,
+    /// The drill, when this hub runs one: every screen marks itself DRILL.
+    #[serde(default)]
+    pub drill: Option<Box<crate::DrillState>>,
 }
 
 impl State {
@@ -355,6 +366,7 @@ impl State {
             sources: self.sources.values().cloned().collect(),
             maintenance: self.maintenance.values().cloned().collect(),
             duty: Box::new(self.duty.for_snapshot()),
+            drill: self.drill.clone(),
         }
     }
 
@@ -421,6 +433,24 @@ impl State {
     fn apply_tracked(&mut self, event: &Event, track: &mut Track) {
         debug_assert!(event.seq > self.seq, "events applied out of order");
         self.seq = event.seq;
+        if let EventBody::DrillStarted {
+            drill,
+            scenario,
+            targets,
+        } = &event.body
+        {
+            self.drill = Some(Box::new(crate::DrillState::new(
+                drill.clone(),
+                scenario.clone(),
+                event.actor.clone(),
+                event.at,
+                *targets,
+            )));
+            track.changes.drill_changed = true;
+        }
+        if let Some(drill) = self.drill.as_mut() {
+            track.changes.drill_changed |= drill.observe(event);
+        }
         match &event.body {
             EventBody::AlarmRaised { alarm } => {
                 self.last_alarm_id = self.last_alarm_id.max(alarm.id);
@@ -650,6 +680,11 @@ impl State {
             | EventBody::OperatorRemoved { .. }
             | EventBody::DeviceRegistered { .. }
             | EventBody::DeviceRevoked { .. } => {}
+            // Folded into the drill's run above.
+            EventBody::DrillStarted { .. }
+            | EventBody::DrillFaultInjected { .. }
+            | EventBody::DrillStepChecked { .. }
+            | EventBody::DrillEnded { .. } => {}
             EventBody::RosterDefined { .. }
             | EventBody::DutyOverridden { .. }
             | EventBody::ShiftSwapped { .. }

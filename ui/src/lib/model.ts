@@ -497,6 +497,167 @@ log: Array<ShiftLogEntry>,
  */
 patrol: Array<PatrolResult>, };
 
+export type Fault = { "kind": "alarm", node: string, severity: Severity, title: string, text: string, 
+/**
+ * The source name the alarm appears to come from (`drill` when absent).
+ */
+source: string | null, } | { "kind": "probe_failure", probe: string, node: string | null, detail: string, } | { "kind": "source_outage", source: string, detail: string, };
+
+export type InjectedFault = { 
+/**
+ * Seconds after the drill starts.
+ */
+at_secs: number, 
+/**
+ * Seconds after the drill starts; absent = the fault stays until the drill ends.
+ */
+clear_at_secs: number | null, } & ({ "kind": "alarm", node: string, severity: Severity, title: string, text: string, 
+/**
+ * The source name the alarm appears to come from (`drill` when absent).
+ */
+source: string | null, } | { "kind": "probe_failure", probe: string, node: string | null, detail: string, } | { "kind": "source_outage", source: string, detail: string, });
+
+export type ExpectedRootCause = { 
+/**
+ * The topology node the fault is really on.
+ */
+node: string, layer: Layer | null, 
+/**
+ * Words of which one in the identified cause also counts as naming it.
+ */
+keywords: Array<string>, };
+
+export type StepCompletion = "check" | "acknowledge" | "identify" | "mitigate" | "resolve" | "notice" | "escalate" | "comment";
+
+export type ExpectedStep = { id: string, title: string, title_zh: string, 
+/**
+ * Seconds after the first fault by which the step should be done.
+ */
+within_secs: number | null, 
+/**
+ * What counts as doing it.
+ */
+done_by: StepCompletion, };
+
+export type Expectation = { root_cause: ExpectedRootCause, 
+/**
+ * The runbook (预案) steps the team is expected to take, in order.
+ */
+steps: Array<ExpectedStep>, };
+
+export type Scenario = { 
+/**
+ * Short identifier (letters, digits, `-`, `_`), unique among the scenarios.
+ */
+name: string, title: string, title_zh: string, description: string, description_zh: string, 
+/**
+ * The 1-5-10 targets the drill is scored against; the hub's policy when absent.
+ */
+targets: ClockTargets | null, 
+/**
+ * The timeline of injected faults, by offset from the drill's start.
+ */
+faults: Array<InjectedFault>, expect: Expectation, };
+
+export type InjectedRecord = { 
+/**
+ * Index into the scenario's faults.
+ */
+index: number, at: number, 
+/**
+ * The fault started (`true`) or cleared.
+ */
+started: boolean, summary: string, };
+
+export type StepDone = { id: string, by: string, at: number, };
+
+export type DrillMilestones = { 
+/**
+ * The console raised the incident on the board.
+ */
+detected: number | null, acknowledged: Mark | null, identified: Identification | null, 
+/**
+ * The root node the identifying operator named, if any.
+ */
+identified_node: string | null, mitigated: Mark | null, 
+/**
+ * Service back: the incident resolved (by an operator or by every alarm clearing).
+ */
+recovered: number | null, };
+
+export type DrillState = { id: string, scenario: Scenario, started_by: string, started_at: number, 
+/**
+ * The 1-5-10 targets in force (the scenario's, or the hub's policy).
+ */
+targets: ClockTargets, injected: Array<InjectedRecord>, 
+/**
+ * The incident the team works: the first one the injected faults opened (followed
+ * through merges).
+ */
+incident: number | null, milestones: DrillMilestones, steps: Array<StepDone>, ended: Mark | null, end_reason: string, };
+
+export type Verdict = "met" | "late" | "pending" | "missed";
+
+export type DrillPhase = "detect" | "acknowledge" | "identify" | "mitigate" | "recover";
+
+export type PhaseScore = { phase: DrillPhase, target_ms: number, at: number | null, 
+/**
+ * From the first injected fault.
+ */
+took_ms: number | null, by: string | null, verdict: Verdict, };
+
+export type RootCauseVerdict = { expected_node: string, expected_layer: Layer | null, 
+/**
+ * The cause as the team identified it, and the node it named.
+ */
+identified_cause: string | null, identified_node: string | null, identified_layer: Layer | null, 
+/**
+ * `None` until the team identifies a cause.
+ */
+matches: boolean | null, };
+
+export type StepScore = { id: string, title: string, title_zh: string, within_ms: number | null, done_at: number | null, took_ms: number | null, by: string | null, verdict: Verdict, };
+
+export type Scorecard = { drill: string, scenario: string, title: string, title_zh: string, started_at: number, 
+/**
+ * When the first fault was injected: the phases and steps count from here.
+ */
+fault_at: number | null, ended_at: number | null, scored_at: number, incident: number | null, phases: Array<PhaseScore>, root_cause: RootCauseVerdict, steps: Array<StepScore>, 
+/**
+ * Phases and steps met, of all phases and steps, and the root cause when right.
+ */
+met: number, total: number, };
+
+export type RecordingKind = "drill" | "production";
+
+export type RecordingInfo = { 
+/**
+ * The file's name in the hub's recordings folder, without `.nocrec`.
+ */
+id: string, title: string, kind: RecordingKind, 
+/**
+ * The recorded time range: the board at `from_at` is where the replay starts.
+ */
+from_at: number, to_at: number, 
+/**
+ * The log's seqs in the recording (the original seqs, kept).
+ */
+first_seq: number, last_seq: number, events: number, created_at: number, created_by: string, 
+/**
+ * The version of the console that wrote it.
+ */
+written_by: string, 
+/**
+ * The scenario's name for a drill.
+ */
+scenario: string | null, annotations: number, bytes: number, };
+
+export type Annotation = { id: number, 
+/**
+ * The moment of the recording it is about.
+ */
+at: number, by: string, written_at: number, text: string, };
+
 export type EventBody = { "kind": "alarm_raised", alarm: Alarm, } | { "kind": "alarm_updated", alarm: number, severity: Severity, title: string, text: string, count: number, 
 /**
  * The source's labels when they changed (an acknowledgement or maintenance
@@ -522,7 +683,7 @@ incident: number | null, } | { "kind": "silence_expired", source: string, silenc
 /**
  * Initial, update or final (`kind` is the event's own tag).
  */
-notice_kind: NoticeKind, languages: Array<NoticeLanguage>, text_zh: string, text_en: string, channels: Array<string>, deliveries: Array<NoticeDelivery>, next_update_at: number | null, } | { "kind": "operator_added", name: string, role: Role, } | { "kind": "operator_changed", name: string, role: Role, disabled: boolean, } | { "kind": "operator_removed", name: string, } | { "kind": "device_registered", name: string, } | { "kind": "device_revoked", name: string, } | { "kind": "roster_defined", roster: Roster, } | { "kind": "duty_overridden", override: DutyOverride, } | { "kind": "shift_swapped", first: DutyOverride, second: DutyOverride, } | { "kind": "handover_signed", handover: Handover, } | { "kind": "handover_accepted", shift: string, remarks: string, } | { "kind": "shift_logged", entry: ShiftLogEntry, } | { "kind": "patrol_recorded", result: PatrolResult, };
+notice_kind: NoticeKind, languages: Array<NoticeLanguage>, text_zh: string, text_en: string, channels: Array<string>, deliveries: Array<NoticeDelivery>, next_update_at: number | null, } | { "kind": "operator_added", name: string, role: Role, } | { "kind": "operator_changed", name: string, role: Role, disabled: boolean, } | { "kind": "operator_removed", name: string, } | { "kind": "device_registered", name: string, } | { "kind": "device_revoked", name: string, } | { "kind": "roster_defined", roster: Roster, } | { "kind": "duty_overridden", override: DutyOverride, } | { "kind": "shift_swapped", first: DutyOverride, second: DutyOverride, } | { "kind": "handover_signed", handover: Handover, } | { "kind": "handover_accepted", shift: string, remarks: string, } | { "kind": "shift_logged", entry: ShiftLogEntry, } | { "kind": "patrol_recorded", result: PatrolResult, } | { "kind": "drill_started", drill: string, scenario: Scenario, targets: ClockTargets, } | { "kind": "drill_fault_injected", index: number, started: boolean, summary: string, } | { "kind": "drill_step_checked", step: string, } | { "kind": "drill_ended", reason: string, };
 
 export type Event = { seq: number, at: number, 
 /**
@@ -538,7 +699,11 @@ export type Snapshot = { seq: number, alarms: Array<Alarm>, incidents: Array<Inc
 /**
  * The roster, what the shifts recorded and the latest handover.
  */
-duty: DutyState, };
+duty: DutyState, 
+/**
+ * The drill, when this hub runs one: every screen marks itself DRILL.
+ */
+drill: DrillState | null, };
 
 export type Changes = { alarms: Array<Alarm>, incidents: Array<Incident>, sources: Array<SourceHealth>, removed_alarms: Array<number>, removed_incidents: Array<number>, 
 /**
@@ -548,7 +713,11 @@ removed_sources: Array<string>, topology_changed: boolean, maintenance: Array<Ma
 /**
  * The roster, a handover, the shift log or a patrol changed: refetch `/api/duty`.
  */
-duty_changed: boolean, };
+duty_changed: boolean, 
+/**
+ * The drill's run changed (a fault, a step, a milestone, its end).
+ */
+drill_changed: boolean, };
 
 export type Batch = { first_seq: number, last_seq: number, events: Array<Event>, changes: Changes, };
 
