@@ -60,10 +60,16 @@ pub enum Action {
     ManageAccounts,
     /// Read the audit trail.
     ReadAudit,
+    /// Annotate recordings in the offline review (复盘).
+    Review,
+    /// Export a range of the production log as a recording.
+    ExportRecordings,
+    /// Start and end emergency drills (应急演练).
+    RunDrills,
 }
 
 impl Action {
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 14] = [
         Action::View,
         Action::WorkIncidents,
         Action::ActAtSources,
@@ -75,6 +81,9 @@ impl Action {
         Action::Configure,
         Action::ManageAccounts,
         Action::ReadAudit,
+        Action::Review,
+        Action::ExportRecordings,
+        Action::RunDrills,
     ];
 
     /// The least trusted role that may take this action.
@@ -86,8 +95,11 @@ impl Action {
             | Action::PlanMaintenance
             | Action::EditTopology
             | Action::SendNotices
-            | Action::KeepShift => Role::Operator,
-            Action::ManageRoster => Role::DutyManager,
+            | Action::KeepShift
+            | Action::Review => Role::Operator,
+            Action::ManageRoster | Action::ExportRecordings | Action::RunDrills => {
+                Role::DutyManager
+            }
             Action::Configure | Action::ManageAccounts | Action::ReadAudit => Role::Admin,
         }
     }

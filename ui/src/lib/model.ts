@@ -5,7 +5,7 @@ export type Severity = "critical" | "major" | "minor" | "warning" | "unknown" | 
 
 export type Role = "viewer" | "operator" | "duty_manager" | "admin";
 
-export type Action = "view" | "work_incidents" | "act_at_sources" | "plan_maintenance" | "edit_topology" | "send_notices" | "keep_shift" | "manage_roster" | "configure" | "manage_accounts" | "read_audit";
+export type Action = "view" | "work_incidents" | "act_at_sources" | "plan_maintenance" | "edit_topology" | "send_notices" | "keep_shift" | "manage_roster" | "configure" | "manage_accounts" | "read_audit" | "review" | "export_recordings" | "run_drills";
 
 export type Layer = "saas" | "paas" | "iaas";
 
