@@ -449,7 +449,7 @@ impl State {
             track.changes.drill_changed = true;
         }
         if let Some(drill) = self.drill.as_mut() {
-            track.changes.drill_changed |= drill.observe(event);
+            track.changes.drill_changed |= drill.observe(event, &self.topology, &self.incidents);
         }
         match &event.body {
             EventBody::AlarmRaised { alarm } => {

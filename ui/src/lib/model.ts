@@ -581,6 +581,11 @@ detected: number | null, acknowledged: Mark | null, identified: Identification |
  */
 identified_node: string | null, mitigated: Mark | null, 
 /**
+ * The identified cause names the expected node (its id, name or an alias, as the
+ * topology knew them when it was identified).
+ */
+cause_names_expected: boolean, 
+/**
  * Service back: the incident resolved (by an operator or by every alarm clearing).
  */
 recovered: number | null, };
