@@ -8,6 +8,7 @@
 pub mod accounts;
 mod error;
 pub mod probe_history;
+pub mod recording;
 mod replay;
 mod store;
 mod tables;

@@ -259,7 +259,7 @@ pub(crate) async fn events_of_subject(
     rows.iter().map(event_from_row).collect()
 }
 
-fn event_from_row(row: &SqliteRow) -> Result<Event, StoreError> {
+pub(crate) fn event_from_row(row: &SqliteRow) -> Result<Event, StoreError> {
     let body: &str = row.try_get("body")?;
     Ok(Event {
         seq: row.try_get("seq")?,
