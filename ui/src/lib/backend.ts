@@ -32,6 +32,8 @@ import type {
   ShiftSlot,
   SwapSide,
 } from './model';
+import type { DrillState, RecordingInfo, Scorecard } from './model';
+import { API_BASE, apiAddress } from '../drills/place';
 
 /** `GET /api/info`. */
 export interface HubInfo {
@@ -151,7 +153,7 @@ async function request(method: Method, path: string, body?: unknown): Promise<Re
     headers['Content-Type'] = 'application/json';
     sent = JSON.stringify(body);
   }
-  const response = await fetch(path, { method, headers, body: sent });
+  const response = await fetch(apiAddress(API_BASE, path), { method, headers, body: sent });
   if (!response.ok) {
     const error = await errorOf(response);
     if (response.status === 401 && bearer !== null) sessionLost(error);
@@ -313,6 +315,7 @@ export function streamUrl(
   after: number | null,
   bearer: string | null,
   operator = '',
+  base = API_BASE,
 ): string {
   const params = new URLSearchParams();
   if (after !== null) params.set('after', String(after));
@@ -321,7 +324,7 @@ export function streamUrl(
   if (operator !== '') params.set('operator', operator);
   const scheme = page.protocol === 'https:' ? 'wss:' : 'ws:';
   const query = params.toString();
-  return `${scheme}//${page.host}/api/stream${query === '' ? '' : `?${query}`}`;
+  return `${scheme}//${page.host}${base}/api/stream${query === '' ? '' : `?${query}`}`;
 }
 
 export interface StreamHandlers {
@@ -778,3 +781,125 @@ export const previewNotice = (draft: NoticeDraft): Promise<NoticeTexts> =>
 
 export const sendNotice = (draft: NoticeDraft, languages: NoticeLanguage[], channels: string[]): Promise<NoticeReceipt> =>
   call('POST', `/api/incidents/${draft.incident}/notices`, { draft, languages, channels });
+
+// Offline review (复盘): the hub's recordings folder, a recording's timeline and the
+// board as it was at one moment of it.
+
+/** A file in the recordings folder that does not open, with why. */
+export interface DamagedRecording {
+  file: string;
+  error: string;
+}
+
+/** `GET /api/recordings`. */
+export interface RecordingLibrary {
+  recordings: import('./model').RecordingInfo[];
+  damaged: DamagedRecording[];
+}
+
+/** `GET /api/recordings/{id}`: what the player draws along its track. */
+export interface ReviewTimeline {
+  info: import('./model').RecordingInfo;
+  /** Events per equal slice of `[from_at, to_at]`. */
+  density: number[];
+  /** The operators' own actions, oldest first. */
+  actions: Event[];
+  annotations: import('./model').Annotation[];
+  /** The final scorecard of a drill recording. */
+  scorecard: import('./model').Scorecard | null;
+}
+
+/** `GET /api/recordings/{id}/frame?at=`: the console as it was at `at`. */
+export interface ReviewFrame {
+  at: number;
+  /** The last event at or before `at`. */
+  seq: number;
+  snapshot: Snapshot;
+  topology: Topology;
+  scorecard: import('./model').Scorecard | null;
+}
+
+const recordingPath = (id: string) => `/api/recordings/${encodeURIComponent(id)}`;
+
+export const listRecordings = (): Promise<RecordingLibrary> => call('GET', '/api/recordings');
+
+/** Writes the log's `[from, to]` into a new recording (unix ms). */
+export const exportRecording = (from: number, to: number, title: string): Promise<import('./model').RecordingInfo> =>
+  call('POST', '/api/recordings', { from: Math.floor(from), to: Math.ceil(to), title });
+
+/** A `.nocrec` file from elsewhere; refused (422 `not_a_recording`, `recording_damaged`) with the reason. */
+export const importRecording = (file: Blob): Promise<import('./model').RecordingInfo> =>
+  call('POST', '/api/recordings/import', new RawBody(file, 'application/octet-stream'));
+
+export const getReviewTimeline = (id: string): Promise<ReviewTimeline> => call('GET', recordingPath(id));
+
+export const getReviewFrame = (id: string, at: number): Promise<ReviewFrame> =>
+  call('GET', `${recordingPath(id)}/frame?at=${Math.floor(at)}`);
+
+export const downloadRecording = async (id: string): Promise<Blob> =>
+  (await request('GET', `${recordingPath(id)}/file`)).blob();
+
+export const annotateRecording = (id: string, at: number, text: string): Promise<import('./model').Annotation> =>
+  call('POST', `${recordingPath(id)}/annotations`, { at: Math.floor(at), text });
+
+export const deleteRecording = (id: string): Promise<void> => callForNothing('DELETE', recordingPath(id));
+
+// Reports (shift, daily, weekly, incident, drill), written by the hub as HTML, PDF or JSON.
+
+/** `GET /api/reports?…` as the hub answered it: the caller reads it as text, a blob or JSON. */
+export const fetchReport = (path: string): Promise<Response> => request('GET', path);
+
+// Emergency drills (应急演练): the catalogue, the drill running now and its live score.
+// These always go to the production hub, the one that runs the drill (see drills/place.ts).
+
+/** `GET /api/drills/scenarios`: a scenario as the catalogue lists it. */
+export interface ScenarioSummary {
+  name: string;
+  title: string;
+  title_zh: string;
+  description: string;
+  description_zh: string;
+  faults: number;
+  steps: number;
+  /** Seconds from the drill's start to its last fault starting or clearing. */
+  duration_secs: number;
+}
+
+/** `GET /api/drills/current`: the drill's run and its score at this moment. */
+export interface DrillView {
+  drill: DrillState;
+  scorecard: Scorecard;
+  /** Where the drill's console is opened. */
+  console_path: string;
+}
+
+/** `POST /api/drills/current/end`: the final score and the recording kept for the review. */
+export interface DrillEnd {
+  scorecard: Scorecard;
+  recording: RecordingInfo;
+}
+
+export const getScenarios = (): Promise<ScenarioSummary[]> => call('GET', '/api/drills/scenarios');
+
+/** A built-in scenario by name; 409 `drill_running` while another drill runs. */
+export const startDrill = (scenario: string): Promise<DrillView> => call('POST', '/api/drills', { scenario });
+
+/** A scenario file's text; 422 `bad_scenario` names the line or field that is wrong. */
+export const startDrillFromFile = (text: string): Promise<DrillView> =>
+  call('POST', '/api/drills', { scenario_toml: text });
+
+/** The drill running now, or `null` when none runs (404 `no_drill`). */
+export async function getCurrentDrill(): Promise<DrillView | null> {
+  try {
+    return await call<DrillView>('GET', '/api/drills/current');
+  } catch (e) {
+    if (e instanceof ApiError && e.code === 'no_drill') return null;
+    throw e;
+  }
+}
+
+export const checkDrillStep = (step: string): Promise<DrillView> =>
+  call('POST', `/api/drills/current/steps/${encodeURIComponent(step)}`);
+
+export const endDrill = (reason?: string): Promise<DrillEnd> =>
+  call('POST', '/api/drills/current/end', reason === undefined ? {} : { reason });

@@ -12,5 +12,8 @@ describe('page from the address', () => {
     expect(pageOf('#/sources/extra')).toBe('board');
     expect(pageOf('#/sources?x=1')).toBe('sources');
     expect(pageOf('#/board?sev=critical,major&owner=me')).toBe('board');
+    expect(pageOf('#/review')).toBe('review');
+    expect(pageOf('#/review/shift-2026-11-23?at=1700000000000')).toBe('review');
+    expect(pageOf('#/reports?kind=incident&incident=12')).toBe('reports');
   });
 });

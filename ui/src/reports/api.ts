@@ -1,0 +1,32 @@
+// The reports page's requests: all through the console's bearer-carrying request, since
+// a plain link or an iframe `src` would reach the hub without the operator's token.
+import { fetchReport } from '../lib/backend';
+import { complete, fileName, reportPath, type ReportQuery } from './query';
+import type { ReportData } from './reportData';
+
+function asked(query: ReportQuery): ReportQuery {
+  if (!complete(query)) throw new Error(`incomplete report query: ${query.kind}`);
+  return query;
+}
+
+/** The report as the self-contained HTML page the preview shows. */
+export const reportHtml = async (query: ReportQuery): Promise<string> =>
+  (await fetchReport(reportPath(asked(query), 'html'))).text();
+
+/** The report's numbers, for the page's own summary strip. */
+export const reportData = async (query: ReportQuery): Promise<ReportData> =>
+  (await fetchReport(reportPath(asked(query), 'json'))).json() as Promise<ReportData>;
+
+/** Fetched as a file, then handed to the browser under `noc-<kind>-<date>.<ext>`. */
+export async function saveReport(query: ReportQuery, format: 'html' | 'pdf', today: number): Promise<void> {
+  const blob = await (await fetchReport(reportPath(asked(query), format))).blob();
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName(query, format, today);
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The click has started the download by the next turn; the blob can go then.
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}

@@ -1,0 +1,157 @@
+// What the reports page asks the hub for, kept in the page's address
+// (`#/reports?kind=weekly&from=…&to=…&lang=zh`) so that a link preselects it: the
+// incident detail and the review player open the page this way.
+import type { ShiftSlot } from '../lib/model';
+
+export const REPORT_KINDS = ['shift', 'daily', 'weekly', 'incident', 'drill'] as const;
+export type ReportKind = (typeof REPORT_KINDS)[number];
+
+export type ReportLanguage = 'en' | 'zh';
+export type ReportFormat = 'html' | 'pdf' | 'json';
+
+export interface ReportQuery {
+  kind: ReportKind;
+  /** The covered range, unix ms, both ends included (as the hub reads it); null until chosen. */
+  from: number | null;
+  to: number | null;
+  incident: number | null;
+  recording: string | null;
+  lang: ReportLanguage;
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+
+const isKind = (value: string | null): value is ReportKind => REPORT_KINDS.some((k) => k === value);
+
+function whole(value: string | null): number | null {
+  if (value === null || value.trim() === '') return null;
+  const n = Number(value);
+  return Number.isSafeInteger(n) && n >= 0 ? n : null;
+}
+
+/** The page's choice from its address; what is missing or malformed is left unchosen. */
+export function readQuery(hash: string, uiLanguage: ReportLanguage): ReportQuery {
+  const params = new URLSearchParams(hash.split('?')[1] ?? '');
+  const kind = params.get('kind');
+  const lang = params.get('lang');
+  const recording = params.get('recording');
+  return {
+    kind: isKind(kind) ? kind : 'daily',
+    from: whole(params.get('from')),
+    to: whole(params.get('to')),
+    incident: whole(params.get('incident')),
+    recording: recording === null || recording === '' ? null : recording,
+    lang: lang === 'en' || lang === 'zh' ? lang : uiLanguage,
+  };
+}
+
+/** Only what the kind uses, so the address never carries a stale incident or range. */
+function used(query: ReportQuery): [string, string][] {
+  const pairs: [string, string][] = [['kind', query.kind]];
+  const ranged = query.kind === 'shift' || query.kind === 'daily' || query.kind === 'weekly';
+  if (ranged && query.from !== null) pairs.push(['from', String(query.from)]);
+  if (ranged && query.to !== null) pairs.push(['to', String(query.to)]);
+  if (query.kind === 'incident' && query.incident !== null) pairs.push(['incident', String(query.incident)]);
+  // A daily report over a production recording's range names the recording it came from.
+  if ((query.kind === 'drill' || query.kind === 'daily') && query.recording !== null) pairs.push(['recording', query.recording]);
+  return pairs;
+}
+
+export function queryHash(query: ReportQuery): string {
+  const params = new URLSearchParams([...used(query), ['lang', query.lang]]);
+  return `#/reports?${params.toString()}`;
+}
+
+/** Whether the hub has all it needs to write this report. */
+export function complete(query: ReportQuery): boolean {
+  switch (query.kind) {
+    case 'shift':
+    case 'daily':
+    case 'weekly':
+      return query.from !== null && query.to !== null && query.from <= query.to;
+    case 'incident':
+      return query.incident !== null;
+    case 'drill':
+      return query.recording !== null;
+  }
+}
+
+/** `GET /api/reports?…` for `format`. */
+export function reportPath(query: ReportQuery, format: ReportFormat): string {
+  const params = new URLSearchParams([...used(query), ['format', format], ['lang', query.lang]]);
+  return `/api/reports?${params.toString()}`;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** `YYYY-MM-DD` of a moment on this workstation's calendar (what a date field shows). */
+export function dateOf(at: number): string {
+  const d = new Date(at);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** Local midnight starting `YYYY-MM-DD`, or null for a malformed date. */
+export function midnightOf(date: string): number | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (match === null) return null;
+  const at = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3])).getTime();
+  return Number.isNaN(at) ? null : at;
+}
+
+/** `days` local calendar days from `date`'s midnight (a DST day has 23 or 25 hours), the last ms included. */
+function daysFrom(date: string, days: number): { from: number; to: number } | null {
+  const from = midnightOf(date);
+  if (from === null) return null;
+  const d = new Date(from);
+  return { from, to: new Date(d.getFullYear(), d.getMonth(), d.getDate() + days).getTime() - 1 };
+}
+
+export const dayRange = (date: string) => daysFrom(date, 1);
+
+/** The Monday of the week holding `date`: a weekly report always starts on a Monday. */
+export function mondayOf(date: string): string | null {
+  const at = midnightOf(date);
+  if (at === null) return null;
+  const d = new Date(at);
+  const back = (d.getDay() + 6) % 7;
+  return dateOf(new Date(d.getFullYear(), d.getMonth(), d.getDate() - back).getTime());
+}
+
+/** Seven days from the Monday of the week holding `date`. */
+export function weekRange(date: string): { from: number; to: number } | null {
+  const monday = mondayOf(date);
+  return monday === null ? null : daysFrom(monday, 7);
+}
+
+/** A slot to report on: a shift's name and its hours (the slot's end excluded). */
+export interface ShiftChoice {
+  shift: string;
+  from: number;
+  to: number;
+  current: boolean;
+}
+
+/**
+ * The slot on duty now and the `count` before it. The hub lists only the coming slots;
+ * the roster's shifts repeat every day, so the ones before now are the coming ones a
+ * day earlier.
+ */
+export function shiftChoices(now: ShiftSlot | null, upcoming: readonly ShiftSlot[], count = 3): ShiftChoice[] {
+  if (now === null) return [];
+  const earlier = upcoming
+    .map((slot) => ({ shift: slot.shift, from: slot.start - DAY, to: slot.end - DAY - 1, current: false }))
+    .filter((slot) => slot.to < now.start)
+    .sort((a, b) => b.from - a.from)
+    .slice(0, count);
+  return [{ shift: now.shift, from: now.start, to: now.end - 1, current: true }, ...earlier];
+}
+
+/** `noc-<kind>-<date>.<ext>`, dated by the range's start (today when it has none). */
+export function fileName(query: ReportQuery, extension: 'html' | 'pdf', today: number): string {
+  return `noc-${query.kind}-${dateOf(query.from ?? today)}.${extension}`;
+}
+
+/** The incident detail's link to the incident's review report, in the console's language. */
+export function incidentReportHash(incident: number): string {
+  return `#/reports?${new URLSearchParams({ kind: 'incident', incident: String(incident) }).toString()}`;
+}
