@@ -44,3 +44,8 @@ export function formatMoment(at: number, now: number, locale: string): string {
   const sameDay = new Date(now).toDateString() === date.toDateString();
   return formatter(locale, !sameDay).format(date);
 }
+
+/** Date and clock time, whatever day it is (a recording's moments are rarely today). */
+export function formatDateTime(at: number, locale: string): string {
+  return formatter(locale, true).format(new Date(at));
+}
