@@ -1,6 +1,7 @@
 //! Reading a scenario file (TOML) and checking it makes sense before a drill runs it.
 
 use noc_model::{Fault, Scenario};
+use serde::Deserialize;
 use thiserror::Error;
 
 /// What is wrong with a scenario file, in words the person who wrote it can act on.
@@ -50,9 +51,56 @@ impl ScenarioError {
 /// index in the drill's log is their place in that order).
 pub fn parse_scenario(text: &str) -> Result<Scenario, ScenarioError> {
     let mut scenario: Scenario = toml::from_str(text).map_err(|e| syntax_error(text, &e))?;
-    scenario.faults.sort_by_key(|f| f.at_secs);
+    check_fault_fields(text)?;
+    // Checked in the file's order, so a fault's index in an error is its place there.
     validate(&scenario)?;
+    scenario.faults.sort_by_key(|f| f.at_secs);
     Ok(scenario)
+}
+
+/// The faults' own fields, as they appear in the file with where each table starts.
+#[derive(Deserialize)]
+struct FaultTables {
+    #[serde(default)]
+    faults: Vec<toml::Spanned<toml::Table>>,
+}
+
+/// A fault's fields depend on its kind, which serde reads without refusing the ones
+/// it does not know: a misspelt `detial` would silently be an empty detail.
+fn check_fault_fields(text: &str) -> Result<(), ScenarioError> {
+    let tables: FaultTables = toml::from_str(text).map_err(|e| syntax_error(text, &e))?;
+    for (i, table) in tables.faults.iter().enumerate() {
+        let kind = table
+            .get_ref()
+            .get("kind")
+            .and_then(|k| k.as_str())
+            .unwrap_or("");
+        let known: &[&str] = match kind {
+            "alarm" => &["node", "severity", "title", "text", "source"],
+            "probe_failure" => &["probe", "node", "detail"],
+            "source_outage" => &["source", "detail"],
+            _ => continue,
+        };
+        let common = ["at_secs", "clear_at_secs", "kind"];
+        let unknown = table
+            .get_ref()
+            .keys()
+            .find(|k| !known.contains(&k.as_str()) && !common.contains(&k.as_str()));
+        if let Some(field) = unknown {
+            let (line, column) = line_column(text, table.span().start);
+            let mut expected: Vec<&str> = common.to_vec();
+            expected.extend(known);
+            return Err(ScenarioError::Syntax {
+                line,
+                column,
+                message: format!(
+                    "faults[{i}] ({kind}) has an unknown field `{field}`; a {kind} fault has: {}",
+                    expected.join(", ")
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 fn syntax_error(text: &str, error: &toml::de::Error) -> ScenarioError {
