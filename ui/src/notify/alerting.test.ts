@@ -33,7 +33,7 @@ function changed(...incidents: Incident[]): Batch {
 }
 
 function emptySnapshot(incidents: Incident[] = [], alarms: Alarm[] = []): Snapshot {
-  return { seq: 0, alarms, incidents, sources: [], maintenance: [], duty: noDuty() };
+  return { seq: 0, alarms, incidents, sources: [], maintenance: [], duty: noDuty(), drill: null };
 }
 
 const noAlarms = () => undefined;

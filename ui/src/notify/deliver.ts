@@ -1,6 +1,7 @@
 // Shows a notification where the console runs: through the desktop app's one Tauri
 // command (notify-rust), or with the Web Notification API in a browser.
 import type { Display } from './present';
+import { IN_DRILL_CONSOLE, markDrill } from '../drills/place';
 
 interface TauriInternals {
   invoke(command: string, args: Record<string, unknown>): Promise<unknown>;
@@ -39,7 +40,7 @@ export async function show(display: Display, onClick: () => void): Promise<strin
   if (desktop !== null) {
     try {
       await desktop.invoke('show_notification', {
-        title: display.title,
+        title: markDrill(display.title),
         body: display.body,
         severity: display.severity,
       });
@@ -54,11 +55,12 @@ export async function show(display: Display, onClick: () => void): Promise<strin
   // `renotify` (not in TypeScript's DOM types) makes the replacement pop up again.
   const options: NotificationOptions & { renotify: boolean } = {
     body: display.body,
-    tag: display.incident === null ? 'noc-summary' : `noc-incident-${display.incident}`,
+    // The drill's incidents are numbered in their own database: their own tags.
+    tag: `${IN_DRILL_CONSOLE ? 'noc-drill-' : 'noc-'}${display.incident === null ? 'summary' : `incident-${display.incident}`}`,
     renotify: true,
     requireInteraction: display.severity === 'critical',
   };
-  const notification = new Notification(display.title, options);
+  const notification = new Notification(markDrill(display.title), options);
   notification.onclick = () => {
     window.focus();
     onClick();

@@ -9,10 +9,12 @@ import { show } from './deliver';
 import { present, worst } from './present';
 import { muteRemaining, muteUntil, parseSettings, STORAGE_KEY, type MuteChoice, type NotifySettings } from './settings';
 import { sound } from './sound.svelte';
+import { IN_DRILL_CONSOLE } from '../drills/place';
 
 /** How often reminders and the end of a mute are looked for. */
 const TICK_MS = 5_000;
-const LOCK_NAME = 'noc.notify.deliver';
+// A drill console delivers its own notifications beside the production console's.
+const LOCK_NAME = IN_DRILL_CONSOLE ? 'noc.notify.deliver.drill' : 'noc.notify.deliver';
 
 class Notifier {
   settings = $state<NotifySettings>(parseSettings(globalThis.localStorage?.getItem(STORAGE_KEY) ?? null));

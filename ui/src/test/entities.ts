@@ -76,6 +76,7 @@ export function batch(first: number, last: number, changes: Partial<Changes> = {
       maintenance: [],
       removed_maintenance: [],
       duty_changed: false,
+      drill_changed: false,
       ...changes,
     },
   };

@@ -1318,6 +1318,7 @@ export const en = {
   'reports.figure.over': 'over {count} incidents',
   'reports.figure.tally': '{met} met · {missed} missed · {running} running',
   'detail.reviewReport': 'Review report',
+  'review.player.report': 'Open report',
   // Offline review (复盘): the recordings library and the player.
   'nav.review': 'Review',
   'review.cancel': 'Cancel',

@@ -1320,6 +1320,7 @@ export const zh: Record<MessageKey, string> = {
   'reports.figure.over': '共 {count} 个故障',
   'reports.figure.tally': '达标 {met} · 超时 {missed} · 进行中 {running}',
   'detail.reviewReport': '复盘报告',
+  'review.player.report': '查看报表',
   // Offline review (复盘): the recordings library and the player.
   'nav.review': '复盘',
   'review.cancel': '取消',

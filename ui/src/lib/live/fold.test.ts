@@ -4,14 +4,14 @@ import { alarm, batch, incident, noDuty, source } from '../../test/entities';
 
 function liveAt(seq: number) {
   const live = emptyLive();
-  applySnapshot(live, { seq, alarms: [alarm(1), alarm(2)], incidents: [incident(7)], sources: [source('a')], maintenance: [], duty: noDuty() });
+  applySnapshot(live, { seq, alarms: [alarm(1), alarm(2)], incidents: [incident(7)], sources: [source('a')], maintenance: [], duty: noDuty(), drill: null });
   return live;
 }
 
 describe('snapshot', () => {
   it('replaces everything held before', () => {
     const live = liveAt(10);
-    applySnapshot(live, { seq: 50, alarms: [alarm(3)], incidents: [], sources: [source('b')], maintenance: [], duty: noDuty() });
+    applySnapshot(live, { seq: 50, alarms: [alarm(3)], incidents: [], sources: [source('b')], maintenance: [], duty: noDuty(), drill: null });
     expect(live.seq).toBe(50);
     expect([...live.alarms.keys()]).toEqual([3]);
     expect(live.incidents.size).toBe(0);
@@ -89,7 +89,7 @@ describe('maintenance windows', () => {
 
   it('come with the snapshot and follow batches', () => {
     const live = emptyLive();
-    applySnapshot(live, { seq: 1, alarms: [], incidents: [], sources: [], maintenance: [window('a'), window('b')], duty: noDuty() });
+    applySnapshot(live, { seq: 1, alarms: [], incidents: [], sources: [], maintenance: [window('a'), window('b')], duty: noDuty(), drill: null });
     applyBatch(live, batch(2, 2, { maintenance: [window('c')], removed_maintenance: ['a'] }));
     expect([...live.maintenance.keys()]).toEqual(['b', 'c']);
   });

@@ -55,7 +55,7 @@ afterEach(() => {
 describe('live board connection', () => {
   it('starts from a snapshot and folds a burst of batches in one frame', async () => {
     expect(streams.map((s) => s.after)).toEqual([null]);
-    send({ type: 'snapshot', snapshot: { seq: 5, alarms: [alarm(1)], incidents: [incident(1)], sources: [source('a', { demo: true })], maintenance: [], duty: noDuty() } });
+    send({ type: 'snapshot', snapshot: { seq: 5, alarms: [alarm(1)], incidents: [incident(1)], sources: [source('a', { demo: true })], maintenance: [], duty: noDuty(), drill: null } });
     send({ type: 'batch', batch: batch(6, 6, { incidents: [incident(2, { severity: 'critical' })] }) });
     send({ type: 'batch', batch: batch(7, 7, { removed_alarms: [1] }) });
     expect(board.incidents).toEqual([]);
@@ -70,7 +70,7 @@ describe('live board connection', () => {
   });
 
   it('resumes after the last applied seq when a batch skips ahead', async () => {
-    send({ type: 'snapshot', snapshot: { seq: 5, alarms: [], incidents: [], sources: [], maintenance: [], duty: noDuty() } });
+    send({ type: 'snapshot', snapshot: { seq: 5, alarms: [], incidents: [], sources: [], maintenance: [], duty: noDuty(), drill: null } });
     send({ type: 'batch', batch: batch(6, 6, { alarms: [alarm(1)] }) });
     send({ type: 'batch', batch: batch(9, 9, { alarms: [alarm(2)] }) });
     send({ type: 'batch', batch: batch(10, 10, { alarms: [alarm(3)] }) });
@@ -85,7 +85,7 @@ describe('live board connection', () => {
   });
 
   it('resumes when a heartbeat shows commits not received', async () => {
-    send({ type: 'snapshot', snapshot: { seq: 5, alarms: [], incidents: [], sources: [], maintenance: [], duty: noDuty() } });
+    send({ type: 'snapshot', snapshot: { seq: 5, alarms: [], incidents: [], sources: [], maintenance: [], duty: noDuty(), drill: null } });
     send({ type: 'heartbeat', seq: 5, at: 0 });
     await frame();
     expect(streams).toHaveLength(1);
@@ -95,7 +95,7 @@ describe('live board connection', () => {
   });
 
   it('shows a lost connection and reconnects from where it stopped', async () => {
-    send({ type: 'snapshot', snapshot: { seq: 3, alarms: [], incidents: [], sources: [], maintenance: [], duty: noDuty() } });
+    send({ type: 'snapshot', snapshot: { seq: 3, alarms: [], incidents: [], sources: [], maintenance: [], duty: noDuty(), drill: null } });
     await frame();
     streams[0]?.handlers.onClose();
     expect(board.connection).toBe('reconnecting');
@@ -106,7 +106,7 @@ describe('live board connection', () => {
   });
 
   it('reports a hub that cannot write its event log, and its recovery', async () => {
-    send({ type: 'snapshot', snapshot: { seq: 3, alarms: [], incidents: [], sources: [], maintenance: [], duty: noDuty() } });
+    send({ type: 'snapshot', snapshot: { seq: 3, alarms: [], incidents: [], sources: [], maintenance: [], duty: noDuty(), drill: null } });
     await frame();
     expect(board.storeError).toBeNull();
     send({ type: 'heartbeat', seq: 3, at: 0, store_error: 'database or disk is full' });
@@ -127,7 +127,7 @@ describe('live board connection', () => {
 });
 
 describe('live board node names', () => {
-  const snapshot = (seq: number): StreamMessage => ({ type: 'snapshot', snapshot: { seq, alarms: [], incidents: [], sources: [], maintenance: [], duty: noDuty() } });
+  const snapshot = (seq: number): StreamMessage => ({ type: 'snapshot', snapshot: { seq, alarms: [], incidents: [], sources: [], maintenance: [], duty: noDuty(), drill: null } });
 
   it('loads the topology when the connection starts and names nodes from it', async () => {
     await frame();
@@ -201,7 +201,7 @@ describe('live board presence', () => {
 
   it('shows the operators the hub lists, in order with the board', async () => {
     const li = { name: 'li.wei', role: 'operator' as const, screen: 'board', incident: 3, since: 0, connections: 1, wall: false };
-    send({ type: 'snapshot', snapshot: { seq: 1, alarms: [], incidents: [], sources: [], maintenance: [], duty: noDuty() } as unknown as Snapshot });
+    send({ type: 'snapshot', snapshot: { seq: 1, alarms: [], incidents: [], sources: [], maintenance: [], duty: noDuty(), drill: null } as unknown as Snapshot });
     send({ type: 'presence', operators: [li] });
     await frame();
     expect(board.operators).toEqual([li]);
