@@ -5,6 +5,7 @@ import {
   dayRange,
   fileName,
   incidentReportHash,
+  recordingReportHash,
   mondayOf,
   queryHash,
   readQuery,
@@ -38,6 +39,18 @@ describe('the report chosen in the address', () => {
     expect(readQuery('#/reports', 'zh')).toEqual({ ...daily(null, null), lang: 'zh' });
     expect(readQuery('#/reports?kind=yearly&from=abc&incident=-3&lang=fr', 'en')).toEqual(daily(null, null));
     expect(readQuery(incidentReportHash(42), 'en')).toMatchObject({ kind: 'incident', incident: 42 });
+    const recording = { id: 'r-1', from_at: 1000, to_at: 5000 };
+    expect(readQuery(recordingReportHash({ ...recording, kind: 'drill' }), 'en')).toMatchObject({
+      kind: 'drill',
+      recording: 'r-1',
+      from: null,
+    });
+    expect(readQuery(recordingReportHash({ ...recording, kind: 'production' }), 'en')).toMatchObject({
+      kind: 'daily',
+      from: 1000,
+      to: 5000,
+      recording: 'r-1',
+    });
   });
 
   it('writes back only what the kind uses, and reads it again unchanged', () => {

@@ -1,7 +1,7 @@
 // What the reports page asks the hub for, kept in the page's address
 // (`#/reports?kind=weekly&from=…&to=…&lang=zh`) so that a link preselects it: the
 // incident detail and the review player open the page this way.
-import type { ShiftSlot } from '../lib/model';
+import type { RecordingInfo, ShiftSlot } from '../lib/model';
 
 export const REPORT_KINDS = ['shift', 'daily', 'weekly', 'incident', 'drill'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
@@ -154,4 +154,16 @@ export function fileName(query: ReportQuery, extension: 'html' | 'pdf', today: n
 /** The incident detail's link to the incident's review report, in the console's language. */
 export function incidentReportHash(incident: number): string {
   return `#/reports?${new URLSearchParams({ kind: 'incident', incident: String(incident) }).toString()}`;
+}
+
+/**
+ * The review player's link to the report of what it plays: a drill's own report, or
+ * for a production recording a daily-style report over exactly its range.
+ */
+export function recordingReportHash(recording: Pick<RecordingInfo, 'id' | 'kind' | 'from_at' | 'to_at'>): string {
+  const params: Record<string, string> =
+    recording.kind === 'drill'
+      ? { kind: 'drill', recording: recording.id }
+      : { kind: 'daily', from: String(recording.from_at), to: String(recording.to_at), recording: recording.id };
+  return `#/reports?${new URLSearchParams(params).toString()}`;
 }
