@@ -157,3 +157,15 @@ async fn a_recording_copied_to_another_folder_replays_the_same() {
         .collect();
     assert_eq!(names, ["received.nocrec"], "one file, no side files");
 }
+
+/// The hub writes and reads recordings from spawned tasks.
+#[allow(dead_code)]
+fn futures_are_send(store: &Store, recording: &Recording, path: &Path) {
+    fn is_send<T: Send>(_: T) {}
+    is_send(write_recording(store, request("x", 0, 1), path));
+    is_send(Recording::open(path));
+    is_send(recording.state_at(0));
+    is_send(recording.annotate(0, "li.na", "x", 0));
+    is_send(recording.density(10));
+    is_send(recording.actions());
+}

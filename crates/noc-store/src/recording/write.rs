@@ -225,12 +225,11 @@ async fn fill(
     upto: Seq,
     options: &RecordingOptions,
 ) -> Result<(), Fill> {
-    sqlx::raw_sql(&format!(
+    let pragmas = format!(
         "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {RECORDING_FORMAT};"
-    ))
-    .execute(&mut *conn)
-    .await?;
-    sqlx::raw_sql(SCHEMA).execute(&mut *conn).await?;
+    );
+    execute_script(&mut *conn, &pragmas).await?;
+    execute_script(&mut *conn, SCHEMA).await?;
 
     let every = Seq::from(options.snapshot_every.max(1));
     let mut tx = conn.begin().await?;
@@ -266,7 +265,7 @@ async fn fill(
         }
     }
     let last_seq = state.seq;
-    sqlx::raw_sql(INDEXES).execute(&mut *tx).await?;
+    execute_script(&mut tx, INDEXES).await?;
     insert_header(
         &mut tx,
         request,
@@ -281,6 +280,15 @@ async fn fill(
     )
     .await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Runs the statements of a script one by one (none of ours has a `;` inside a
+/// statement). `sqlx::raw_sql` would do it at once, but its future is not `Send`.
+async fn execute_script(conn: &mut SqliteConnection, script: &str) -> Result<(), sqlx::Error> {
+    for statement in script.split(';').filter(|s| !s.trim().is_empty()) {
+        sqlx::query(statement).execute(&mut *conn).await?;
+    }
     Ok(())
 }
 
