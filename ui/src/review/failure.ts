@@ -12,7 +12,7 @@ export function failureText(error: unknown): string {
     case 'forbidden':
       return t('review.error.forbidden');
     case 'not_found':
-    case 'no_recording':
+    case 'no_such_recording':
       return t('review.error.notFound');
     default:
       return t('review.error.other', { reason: error.message });
