@@ -47,7 +47,7 @@ CREATE TABLE events (
     body    TEXT    NOT NULL -- JSON of EventBody
 );
 
--- The folded state (JSON of State) after event `seq`; the base state is the first.
+-- The folded state (JSON of State) after event `seq`, the base state first.
 CREATE TABLE snapshots (
     seq    INTEGER PRIMARY KEY,
     state  TEXT    NOT NULL,
