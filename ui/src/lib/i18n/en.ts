@@ -1474,6 +1474,7 @@ export const en = {
   'drills.pastNone': 'No drill has been run yet.',
   'drills.pastFailed': 'The past drills could not be loaded: {message}',
   'drills.score': '{met} of {total} met',
+  'drills.minutes': '{n} min',
   'drills.noFaultYet': 'the clocks start with the first fault',
   'drills.phase': 'Phase',
   'drills.target': 'Target',

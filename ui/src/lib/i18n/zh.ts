@@ -1476,6 +1476,7 @@ export const zh: Record<MessageKey, string> = {
   'drills.pastNone': '尚未进行过演练。',
   'drills.pastFailed': '无法加载历次演练：{message}',
   'drills.score': '达标 {met} / {total}',
+  'drills.minutes': '{n} 分钟',
   'drills.noFaultYet': '计时从第一个故障开始',
   'drills.phase': '阶段',
   'drills.target': '目标',
