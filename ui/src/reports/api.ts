@@ -1,12 +1,32 @@
 // The reports page's requests: all through the console's bearer-carrying request, since
 // a plain link or an iframe `src` would reach the hub without the operator's token.
-import { fetchReport } from '../lib/backend';
-import { complete, fileName, reportPath, type ReportQuery } from './query';
+import { fetchReport, getTimeline } from '../lib/backend';
+import type { Incident } from '../lib/model';
+import { complete, fileName, incidentRange, reportPath, type ReportQuery } from './query';
 import type { ReportData } from './reportData';
 
 function asked(query: ReportQuery): ReportQuery {
   if (!complete(query)) throw new Error(`incomplete report query: ${query.kind}`);
   return query;
+}
+
+const CLOSED: readonly Incident['status'][] = ['resolved', 'reviewed', 'merged'];
+
+/**
+ * The query as the hub needs it: an incident review covers the incident's life, read
+ * from its timeline (so an incident long gone from the board still has its report).
+ * `known` is the incident as the board has it, if it does. Null: the log does not
+ * know the incident.
+ */
+export async function withRange(query: ReportQuery, known: Incident | undefined, now: number): Promise<ReportQuery | null> {
+  if (query.kind !== 'incident' || query.incident === null) return query;
+  const events = await getTimeline(query.incident);
+  const open = known !== undefined && !CLOSED.includes(known.status);
+  // The clocks start at the first alarm, which can come before the incident's first event.
+  const moments = events.map((e) => e.at).concat(known === undefined ? [] : [known.started_at]);
+  const range = incidentRange(moments, open, now);
+  // Nothing on the timeline: the log has no such incident.
+  return range === null ? null : { ...query, ...range };
 }
 
 /** The report as the self-contained HTML page the preview shows. */

@@ -4,6 +4,7 @@ import {
   complete,
   dayRange,
   fileName,
+  incidentRange,
   incidentReportHash,
   recordingReportHash,
   mondayOf,
@@ -72,6 +73,26 @@ describe('the report chosen in the address', () => {
     expect(complete(daily(200, 100))).toBe(false);
     expect(complete({ ...daily(null, null), kind: 'incident', incident: 3 })).toBe(true);
     expect(complete({ ...daily(null, null), kind: 'drill' })).toBe(false);
+  });
+});
+
+describe('an incident’s range', () => {
+  const MINUTE = 60_000;
+  it('covers its life a minute either side, and an open one up to now', () => {
+    expect(incidentRange([5 * MINUTE, 2 * MINUTE, 9 * MINUTE], false, 100 * MINUTE)).toEqual({ from: MINUTE, to: 10 * MINUTE });
+    expect(incidentRange([5 * MINUTE, 9 * MINUTE], true, 100 * MINUTE)).toEqual({ from: 4 * MINUTE, to: 100 * MINUTE });
+    expect(incidentRange([], true, 100 * MINUTE)).toBeNull();
+  });
+
+  it('never asks for more than the hub reports on', () => {
+    const range = incidentRange([0, 40 * 24 * 60 * MINUTE], false, 0);
+    expect(range !== null && range.to - range.from).toBe(31 * 24 * 60 * MINUTE - 1);
+  });
+
+  it('goes to the hub, not into the address', () => {
+    const query: ReportQuery = { ...daily(100, 900), kind: 'incident', incident: 4 };
+    expect(reportPath(query, 'html')).toBe('/api/reports?kind=incident&from=100&to=900&incident=4&format=html&lang=en');
+    expect(queryHash(query)).toBe('#/reports?kind=incident&incident=4&lang=en');
   });
 });
 

@@ -45,10 +45,14 @@ export function readQuery(hash: string, uiLanguage: ReportLanguage): ReportQuery
   };
 }
 
-/** Only what the kind uses, so the address never carries a stale incident or range. */
-function used(query: ReportQuery): [string, string][] {
+/**
+ * Only what the kind uses, so the address never carries a stale incident or range. An
+ * incident's range is the page's own working (its life on the timeline): asked of the
+ * hub, not kept in the address.
+ */
+function used(query: ReportQuery, asking = false): [string, string][] {
   const pairs: [string, string][] = [['kind', query.kind]];
-  const ranged = query.kind === 'shift' || query.kind === 'daily' || query.kind === 'weekly';
+  const ranged = query.kind === 'shift' || query.kind === 'daily' || query.kind === 'weekly' || (asking && query.kind === 'incident');
   if (ranged && query.from !== null) pairs.push(['from', String(query.from)]);
   if (ranged && query.to !== null) pairs.push(['to', String(query.to)]);
   if (query.kind === 'incident' && query.incident !== null) pairs.push(['incident', String(query.incident)]);
@@ -76,9 +80,9 @@ export function complete(query: ReportQuery): boolean {
   }
 }
 
-/** `GET /api/reports?…` for `format`. */
+/** `GET /api/reports?…` for `format` (an incident's with the range of its life). */
 export function reportPath(query: ReportQuery, format: ReportFormat): string {
-  const params = new URLSearchParams([...used(query), ['format', format], ['lang', query.lang]]);
+  const params = new URLSearchParams([...used(query, true), ['format', format], ['lang', query.lang]]);
   return `/api/reports?${params.toString()}`;
 }
 
@@ -166,4 +170,20 @@ export function recordingReportHash(recording: Pick<RecordingInfo, 'id' | 'kind'
       ? { kind: 'drill', recording: recording.id }
       : { kind: 'daily', from: String(recording.from_at), to: String(recording.to_at), recording: recording.id };
   return `#/reports?${new URLSearchParams(params).toString()}`;
+}
+
+const MINUTE = 60_000;
+/** The longest range the hub reports on. */
+export const MAX_REPORT_MS = 31 * DAY;
+
+/**
+ * An incident's life as its timeline tells it, a minute either side; an incident
+ * still open runs to `now`, so its clocks read as they stand. Never longer than the
+ * hub reports on.
+ */
+export function incidentRange(moments: readonly number[], open: boolean, now: number): { from: number; to: number } | null {
+  if (moments.length === 0) return null;
+  const from = Math.min(...moments) - MINUTE;
+  const to = open ? Math.max(now, Math.max(...moments)) : Math.max(...moments) + MINUTE;
+  return { from, to: Math.min(to, from + MAX_REPORT_MS - 1) };
 }
