@@ -104,7 +104,14 @@ fn check_fault_fields(text: &str) -> Result<(), ScenarioError> {
 }
 
 fn syntax_error(text: &str, error: &toml::de::Error) -> ScenarioError {
-    let message = error.message().trim().to_string();
+    // One line: the parser's message may come in several.
+    let message = error
+        .message()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ");
     match error.span() {
         Some(span) => {
             let (line, column) = line_column(text, span.start);
