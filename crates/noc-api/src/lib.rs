@@ -17,6 +17,7 @@ mod liveness;
 mod notices;
 mod presence;
 mod probes;
+mod reports;
 mod shift;
 mod silences;
 mod source_ack;
@@ -40,6 +41,7 @@ pub use presence::{
     OperatorPresence, Presence, Seat, Whereabouts, MAX_SCREEN_CHARS, PRESENCE_COALESCE,
 };
 pub use probes::{ProbeView, Probes};
+pub use reports::report_error;
 pub use shift::{
     AcceptRequest, DutyView, LogRequest, OverrideRequest, PatrolRequest, Recorded, SignRequest,
     SwapRequest, UPCOMING_SLOTS,

@@ -31,6 +31,7 @@ impl Statistics {
                     ApiError::new(400, "invalid_range", err.to_string())
                 }
                 ReportError::Store(err) => err.into(),
+                other => ApiError::new(500, "report_failed", other.to_string()),
             })
     }
 }

@@ -28,6 +28,17 @@ pub enum ReportError {
     EmptyRange { since: Millis, until: Millis },
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A report covers at most [`crate::MAX_REPORT_DAYS`] days.
+    #[error("a report covers at most {max_days} days; this range is {days} days long")]
+    RangeTooLong { days: i64, max_days: i64 },
+    #[error("an incident review needs the incident's number (incident=<id>)")]
+    IncidentRequired,
+    #[error("incident #{0} is not in the event log of this range")]
+    NoSuchIncident(IncidentId),
+    #[error(transparent)]
+    Recording(#[from] noc_store::recording::RecordingError),
+    #[error("the PDF could not be written: {0}")]
+    Pdf(String),
 }
 
 /// Open incidents by severity.
@@ -45,7 +56,7 @@ pub struct SeverityCounts {
 }
 
 impl SeverityCounts {
-    fn count(&mut self, severity: Severity) {
+    pub(crate) fn count(&mut self, severity: Severity) {
         let slot = match severity {
             Severity::Critical => &mut self.critical,
             Severity::Major => &mut self.major,
@@ -201,19 +212,19 @@ impl StatsFold {
         };
         let mut to_ack = Mean::default();
         let mut to_resolve = Mean::default();
+        let range = self.since..=until;
         for incident in self.seen.values() {
-            let merged = incident.status == IncidentStatus::Merged;
-            if let Some(ack) = incident.acknowledged.as_ref().filter(|m| in_range(m.at)) {
+            if let Some(took) = time_to_acknowledge(incident, &range) {
                 stats.acknowledged += 1;
-                to_ack.add(ack.at - incident.started_at);
+                to_ack.add(took);
             }
-            if let Some(at) = incident.resolved_at.filter(|&at| in_range(at) && !merged) {
+            if let Some(took) = time_to_resolve(incident, &range) {
                 stats.resolved += 1;
-                to_resolve.add(at - incident.started_at);
+                to_resolve.add(took);
             }
             if in_range(incident.opened_at) {
                 stats.opened += 1;
-                if !merged {
+                if counts_in_compliance(incident) {
                     let [detect, identify, recover] = incident_clocks(incident, targets, until);
                     stats.compliance.detect.count(detect);
                     stats.compliance.identify.count(identify);
@@ -249,20 +260,49 @@ impl StatsFold {
     }
 }
 
+/// MTTA's term: from the incident's start (its first alarm, where the 1-5-10 clocks
+/// start) to its acknowledgement, for an incident acknowledged within `range`.
+pub(crate) fn time_to_acknowledge(
+    incident: &Incident,
+    range: &std::ops::RangeInclusive<Millis>,
+) -> Option<Millis> {
+    let ack = incident.acknowledged.as_ref()?;
+    range
+        .contains(&ack.at)
+        .then(|| ack.at - incident.started_at)
+}
+
+/// MTTR's term: from the incident's start to its resolution, for an incident resolved
+/// within `range`. A merged incident has no resolution of its own.
+pub(crate) fn time_to_resolve(
+    incident: &Incident,
+    range: &std::ops::RangeInclusive<Millis>,
+) -> Option<Millis> {
+    let at = incident.resolved_at?;
+    (range.contains(&at) && incident.status != IncidentStatus::Merged)
+        .then(|| at - incident.started_at)
+}
+
+/// Whether the incident's 1-5-10 clocks count: a merged incident's alarms are counted
+/// in the incident it joined.
+pub(crate) fn counts_in_compliance(incident: &Incident) -> bool {
+    incident.status != IncidentStatus::Merged
+}
+
 /// A mean of durations, rounded down to the millisecond.
 #[derive(Default)]
-struct Mean {
+pub(crate) struct Mean {
     sum: i128,
     n: i128,
 }
 
 impl Mean {
-    fn add(&mut self, ms: Millis) {
+    pub(crate) fn add(&mut self, ms: Millis) {
         self.sum += i128::from(ms);
         self.n += 1;
     }
 
-    fn value(&self) -> Option<Millis> {
+    pub(crate) fn value(&self) -> Option<Millis> {
         (self.n > 0).then(|| Millis::try_from(self.sum / self.n).unwrap_or(Millis::MAX))
     }
 }

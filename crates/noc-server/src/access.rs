@@ -81,6 +81,7 @@ pub fn action_of(method: &Method, route: &str) -> Option<Action> {
         | "/duty/handover/accept"
         | "/duty/log"
         | "/duty/patrol" => KeepShift,
+        "/reports" if read => View,
         _ => return None,
     };
     Some(action)

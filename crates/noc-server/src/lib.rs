@@ -13,6 +13,7 @@ mod notify;
 mod openapi;
 mod origin;
 mod probes;
+mod reports;
 mod secrets;
 mod shift;
 mod silences;

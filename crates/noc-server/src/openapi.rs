@@ -55,6 +55,7 @@ use crate::{duty, http, probes, silences, source_ack, sources, topology};
         crate::notices::preview,
         crate::notices::send,
         crate::stats::stats,
+        crate::reports::report,
         crate::accounts::login,
         crate::accounts::logout,
         crate::accounts::session,
