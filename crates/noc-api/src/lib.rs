@@ -18,6 +18,7 @@ mod notices;
 mod presence;
 mod probes;
 mod reports;
+pub mod review;
 mod shift;
 mod silences;
 mod source_ack;
@@ -42,6 +43,7 @@ pub use presence::{
 };
 pub use probes::{ProbeView, Probes};
 pub use reports::report_error;
+pub use review::{DamagedFile, Library, RecordingList, ReviewFrame, ReviewTimeline};
 pub use shift::{
     AcceptRequest, DutyView, LogRequest, OverrideRequest, PatrolRequest, Recorded, SignRequest,
     SwapRequest, UPCOMING_SLOTS,
