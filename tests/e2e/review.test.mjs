@@ -1,7 +1,8 @@
 // Offline review (复盘): a range of the demo's log exported as a recording, replayed in
 // the player — scrubbed to two moments whose boards differ and match the hub's frame for
 // that moment, played at 1000×, annotated (the note survives a reload) — and a library
-// that names the file that does not open instead of hiding it.
+// that names the file that does not open instead of hiding it. A drill's recording
+// replays with its scorecard as it stood at the moment and as the drill ended.
 //   REVIEW_SHOTS=<folder> also writes screenshots of the library and the player (en, zh).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { launchChromium } from './chromium.mjs';
 import { startHub } from './hub.mjs';
 import { openWorkstation } from './workstation.mjs';
+import { startWebhookHub } from './webhook.mjs';
 
 const SOON = 60_000;
 const token = randomBytes(24).toString('hex');
@@ -193,10 +195,110 @@ test('a recording is scrubbed, played, annotated; a damaged file is named', { ti
   assert.match(await refusal.textContent(), /notes\.nocrec/);
   assert.match(await refusal.textContent(), /not a recording/i);
 
+  // A duty manager exports a range through the dialog; the new recording opens.
+  await page.getByTestId('review-export').click();
+  const dialog = page.getByTestId('review-export-dialog');
+  await dialog.waitFor();
+  const local = (at) => {
+    const d = new Date(at);
+    const two = (n) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+  };
+  await dialog.getByTestId('review-export-from').fill(local(recording.from_at + 2_000));
+  await dialog.getByTestId('review-export-to').fill(local(recording.to_at));
+  await dialog.getByTestId('review-export-title').fill('夜班复盘 night shift');
+  await dialog.getByTestId('review-export-save').click();
+  await page.getByTestId('review-title').filter({ hasText: '夜班复盘 night shift' }).waitFor({ timeout: SOON });
+  const exported = (await api('GET', '/api/recordings')).recordings.find((r) => r.title === '夜班复盘 night shift');
+  assert.equal(exported.from_at, Math.floor((recording.from_at + 2_000) / 1000) * 1000);
+  assert.ok(page.url().includes(`#/review/${exported.id}`));
+
   assert.deepEqual(errors, []);
   await context.close();
 
   if (process.env.REVIEW_SHOTS) await screenshots(process.env.REVIEW_SHOTS, id, middle);
+});
+
+/** The nodes of the built-in `core-switch-down` scenario: the drill copies this network. */
+const ESTATE = {
+  nodes: [
+    { id: 'sw-core-north-01', name: 'Core switch North 01', kind: 'network_device', layer: 'iaas' },
+    { id: 'host-web-01', name: 'web-01', kind: 'host', layer: 'iaas' },
+    { id: 'host-app-01', name: 'app-01', kind: 'host', layer: 'iaas' },
+    { id: 'nginx-edge-01', name: 'nginx edge 01', kind: 'host', layer: 'paas' },
+  ],
+  relations: [
+    { from: 'host-web-01', to: 'sw-core-north-01', kind: 'connects_to' },
+    { from: 'host-app-01', to: 'sw-core-north-01', kind: 'connects_to' },
+  ],
+};
+
+test('a drill recording replays with its scorecard', { timeout: 240_000 }, async () => {
+  const drillHub = await startWebhookHub();
+  try {
+    await drillHub.api('POST', '/api/topology/import?name=e2e-review.json&format=json', ESTATE);
+    await drillHub.api('POST', '/api/drills', { scenario: 'core-switch-down' });
+    let incident = null;
+    const deadline = Date.now() + SOON;
+    while (incident === null) {
+      incident = (await drillHub.api('GET', '/api/drills/current')).drill.incident;
+      if (incident === null && Date.now() > deadline) throw new Error('the drill opened no incident');
+      await sleep(250);
+    }
+    // Worked through the drill console's API by one operator: acknowledged, then a comment.
+    const bulk = (action, text) =>
+      drillHub.api('POST', '/drill/api/incidents/bulk', { action, incidents: [incident], text }, 'wang');
+    assert.ok((await bulk('acknowledge')).results[0].ok);
+    await sleep(1_500);
+    assert.ok((await bulk('comment', 'core switch sw-core-north-01 suspected')).results[0].ok);
+    await sleep(1_000);
+    const ended = await drillHub.api('POST', '/api/drills/current/end', { reason: 'review test' });
+    const { recording } = ended;
+    assert.equal(recording.kind, 'drill');
+
+    const { context, page } = await openWorkstation(browser, drillHub.url, 'reviewer', {
+      hash: `#/review/${recording.id}`,
+      theme: 'dark',
+      ready: shown('review-player'),
+    });
+    // At the start nothing is achieved yet; at the end the acknowledgement is met, and the
+    // root cause, never identified, is still open.
+    const scorecard = page.getByTestId('review-scorecard');
+    await scorecard.waitFor({ timeout: SOON });
+    await settled(page);
+    const acknowledge = scorecard.locator('[data-testid="review-phase"][data-phase="acknowledge"]');
+    assert.equal(await acknowledge.getAttribute('data-verdict'), 'pending');
+    await page.getByTestId('review-track').press('End');
+    await settled(page);
+    await scorecard.locator('[data-testid="review-phase"][data-phase="acknowledge"][data-verdict="met"]').waitFor({ timeout: SOON });
+    await scorecard.locator('[data-testid="review-root-cause"][data-matches="null"]').waitFor({ timeout: SOON });
+    assert.equal(await scorecard.getByTestId('review-phase').count(), 5);
+    // The operator's acknowledgement and comment are on the timeline, by name.
+    await page.getByTestId('review-action').filter({ hasText: 'wang' }).first().waitFor({ timeout: SOON });
+    assert.ok((await page.getByTestId('review-action-mark').count()) >= 2);
+    // The final scorecard is the one the drill ended with.
+    await page.getByTestId('review-track').press('Home');
+    await settled(page);
+    await scorecard.getByRole('button', { name: 'Final' }).click();
+    await page.locator('[data-testid="review-scorecard"][data-which="final"] [data-testid="review-phase"][data-phase="acknowledge"][data-verdict="met"]').waitFor();
+    await context.close();
+
+    if (process.env.REVIEW_SHOTS) {
+      for (const language of ['en', 'zh']) {
+        const shot = await openWorkstation(browser, drillHub.url, 'reviewer', {
+          language,
+          theme: 'dark',
+          hash: `#/review/${recording.id}?at=${recording.to_at}`,
+          ready: shown('review-scorecard'),
+        });
+        await sleep(800);
+        await shot.page.screenshot({ path: join(process.env.REVIEW_SHOTS, `review-drill-${language}.png`) });
+        await shot.context.close();
+      }
+    }
+  } finally {
+    await drillHub.stop();
+  }
 });
 
 async function screenshots(folder, id, at) {
@@ -222,4 +324,13 @@ async function screenshots(folder, id, at) {
     await player.page.screenshot({ path: join(folder, `review-player-${language}.png`) });
     await player.context.close();
   }
+  const light = await openWorkstation(browser, hub.url, 'reviewer', {
+    theme: 'light',
+    hash: `#/review/${id}?at=${at}`,
+    ready: shown('review-player'),
+  });
+  await light.page.locator(`[data-testid="review-board"][data-at="${at}"]`).waitFor({ timeout: SOON });
+  await sleep(800);
+  await light.page.screenshot({ path: join(folder, 'review-player-en-light.png') });
+  await light.context.close();
 }
