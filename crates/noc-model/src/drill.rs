@@ -334,7 +334,13 @@ impl DrillState {
                 });
                 true
             }
-            EventBody::DrillStepChecked { step } => self.step_done(step, event),
+            // After the end, or for a step the scenario does not have, a tick scores nothing.
+            EventBody::DrillStepChecked { step }
+                if self.ended.is_none()
+                    && self.scenario.expect.steps.iter().any(|s| &s.id == step) =>
+            {
+                self.step_done(step, event)
+            }
             EventBody::DrillEnded { reason } => {
                 self.ended = Some(Mark {
                     by: event.actor.clone(),
