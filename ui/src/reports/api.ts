@@ -38,12 +38,12 @@ export const reportData = async (query: ReportQuery): Promise<ReportData> =>
   (await fetchReport(reportPath(asked(query), 'json'))).json() as Promise<ReportData>;
 
 /** Fetched as a file, then handed to the browser under `noc-<kind>-<date>.<ext>`. */
-export async function saveReport(query: ReportQuery, format: 'html' | 'pdf', today: number): Promise<void> {
+export async function saveReport(query: ReportQuery, format: 'html' | 'pdf', today: number, offset: number): Promise<void> {
   const blob = await (await fetchReport(reportPath(asked(query), format))).blob();
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
-  link.download = fileName(query, format, today);
+  link.download = fileName(query, format, today, offset);
   document.body.append(link);
   link.click();
   link.remove();

@@ -97,27 +97,33 @@ describe('an incident’s range', () => {
 });
 
 describe('ranges on the calendar', () => {
-  it('covers a whole local day, the last millisecond included', () => {
-    const range = dayRange('2026-11-23');
-    expect(range).toEqual({ from: new Date(2026, 10, 23).getTime(), to: new Date(2026, 10, 24).getTime() - 1 });
-    expect(dayRange('23/11/2026')).toBeNull();
+  it('covers a whole day on the roster’s clock, the last millisecond included', () => {
+    const china = 480;
+    expect(dayRange('2026-11-23', china)).toEqual({
+      from: Date.UTC(2026, 10, 22, 16),
+      to: Date.UTC(2026, 10, 23, 16) - 1,
+    });
+    expect(dayRange('2026-11-23', 0)).toEqual({ from: Date.UTC(2026, 10, 23), to: Date.UTC(2026, 10, 24) - 1 });
+    expect(dayRange('23/11/2026', 0)).toBeNull();
   });
 
   it('starts a week on its Monday, whichever day is picked', () => {
     expect(mondayOf('2026-11-23')).toBe('2026-11-23');
     expect(mondayOf('2026-11-29')).toBe('2026-11-23');
     expect(mondayOf('2026-12-02')).toBe('2026-11-30');
-    expect(weekRange('2026-11-26')).toEqual({
-      from: new Date(2026, 10, 23).getTime(),
-      to: new Date(2026, 10, 30).getTime() - 1,
+    expect(weekRange('2026-11-26', -300)).toEqual({
+      from: Date.UTC(2026, 10, 23, 5),
+      to: Date.UTC(2026, 10, 30, 5) - 1,
     });
   });
 
   it('names the file by kind and the range’s first day', () => {
-    const from = new Date(2026, 10, 23, 8).getTime();
-    expect(fileName(daily(from, from + HOUR), 'pdf', 0)).toBe('noc-daily-2026-11-23.pdf');
-    const today = new Date(2026, 11, 1, 12).getTime();
-    expect(fileName({ ...daily(null, null), kind: 'incident', incident: 9 }, 'html', today)).toBe('noc-incident-2026-12-01.html');
+    // 23 Nov 20:00 UTC is already 24 Nov in China.
+    const from = Date.UTC(2026, 10, 23, 20);
+    expect(fileName(daily(from, from + HOUR), 'pdf', 0, 0)).toBe('noc-daily-2026-11-23.pdf');
+    expect(fileName(daily(from, from + HOUR), 'pdf', 0, 480)).toBe('noc-daily-2026-11-24.pdf');
+    const today = Date.UTC(2026, 11, 1, 12);
+    expect(fileName({ ...daily(null, null), kind: 'incident', incident: 9 }, 'html', today, 0)).toBe('noc-incident-2026-12-01.html');
   });
 });
 

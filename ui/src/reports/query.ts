@@ -87,44 +87,45 @@ export function reportPath(query: ReportQuery, format: ReportFormat): string {
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
+const MINUTE_MS = 60_000;
 
-/** `YYYY-MM-DD` of a moment on this workstation's calendar (what a date field shows). */
-export function dateOf(at: number): string {
-  const d = new Date(at);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+// Days are the roster's days: the hub reads and prints report times on the roster's
+// clock (UTC without a roster), wherever the browser is.
+
+/** `YYYY-MM-DD` of a moment on the clock `offset` minutes from UTC. */
+export function dateOf(at: number, offset: number): string {
+  const d = new Date(at + offset * MINUTE_MS);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
 }
 
-/** Local midnight starting `YYYY-MM-DD`, or null for a malformed date. */
-export function midnightOf(date: string): number | null {
+/** Midnight starting `YYYY-MM-DD` on that clock, or null for a malformed date. */
+export function midnightOf(date: string, offset: number): number | null {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (match === null) return null;
-  const at = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3])).getTime();
-  return Number.isNaN(at) ? null : at;
+  const at = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  return Number.isNaN(at) ? null : at - offset * MINUTE_MS;
 }
 
-/** `days` local calendar days from `date`'s midnight (a DST day has 23 or 25 hours), the last ms included. */
-function daysFrom(date: string, days: number): { from: number; to: number } | null {
-  const from = midnightOf(date);
-  if (from === null) return null;
-  const d = new Date(from);
-  return { from, to: new Date(d.getFullYear(), d.getMonth(), d.getDate() + days).getTime() - 1 };
+/** `days` whole days from `date`'s midnight, the last ms included. */
+function daysFrom(date: string, days: number, offset: number): { from: number; to: number } | null {
+  const from = midnightOf(date, offset);
+  return from === null ? null : { from, to: from + days * DAY - 1 };
 }
 
-export const dayRange = (date: string) => daysFrom(date, 1);
+export const dayRange = (date: string, offset: number) => daysFrom(date, 1, offset);
 
 /** The Monday of the week holding `date`: a weekly report always starts on a Monday. */
 export function mondayOf(date: string): string | null {
-  const at = midnightOf(date);
+  const at = midnightOf(date, 0);
   if (at === null) return null;
-  const d = new Date(at);
-  const back = (d.getDay() + 6) % 7;
-  return dateOf(new Date(d.getFullYear(), d.getMonth(), d.getDate() - back).getTime());
+  const back = (new Date(at).getUTCDay() + 6) % 7;
+  return dateOf(at - back * DAY, 0);
 }
 
 /** Seven days from the Monday of the week holding `date`. */
-export function weekRange(date: string): { from: number; to: number } | null {
+export function weekRange(date: string, offset: number): { from: number; to: number } | null {
   const monday = mondayOf(date);
-  return monday === null ? null : daysFrom(monday, 7);
+  return monday === null ? null : daysFrom(monday, 7, offset);
 }
 
 /** A slot to report on: a shift's name and its hours (the slot's end excluded). */
@@ -151,8 +152,8 @@ export function shiftChoices(now: ShiftSlot | null, upcoming: readonly ShiftSlot
 }
 
 /** `noc-<kind>-<date>.<ext>`, dated by the range's start (today when it has none). */
-export function fileName(query: ReportQuery, extension: 'html' | 'pdf', today: number): string {
-  return `noc-${query.kind}-${dateOf(query.from ?? today)}.${extension}`;
+export function fileName(query: ReportQuery, extension: 'html' | 'pdf', today: number, offset: number): string {
+  return `noc-${query.kind}-${dateOf(query.from ?? today, offset)}.${extension}`;
 }
 
 /** The incident detail's link to the incident's review report, in the console's language. */
