@@ -220,7 +220,7 @@ impl Library {
     pub async fn import(&self, bytes: &[u8], by: &str) -> Result<RecordingInfo, ApiError> {
         let mut upload = self.receive().await?;
         upload.write(bytes).await?;
-        self.import_upload(upload, by).await
+        self.import_upload(upload, None, by).await
     }
 
     /// A place in the folder to stream an uploaded file into before
@@ -243,11 +243,14 @@ impl Library {
         })
     }
 
-    /// Checks an uploaded file and keeps it under its recording's id. The same
-    /// file imported twice answers with the recording already there.
+    /// Checks an uploaded file and keeps it under the id its file name says (a
+    /// downloaded recording is named `<id>.nocrec`), or, without a usable name, one made
+    /// of its kind, its start and its contents. The same file imported twice answers
+    /// with the recording already there.
     pub async fn import_upload(
         &self,
         mut upload: Upload,
+        file_name: Option<&str>,
         by: &str,
     ) -> Result<RecordingInfo, ApiError> {
         upload.finish().await?;
@@ -260,14 +263,9 @@ impl Library {
         }
         let digest = upload.digest.clone().finalize();
         let info = verified_info(&upload.path).await?;
-        let id = info.id.clone();
-        if !valid_id(&id) {
-            return Err(ApiError::new(
-                422,
-                "recording_damaged",
-                format!("the uploaded file names itself {id:?}, which is not a valid recording id"),
-            ));
-        }
+        let id = file_name
+            .and_then(id_from_file_name)
+            .unwrap_or_else(|| content_id(&info, &digest));
         let target = self.path_of(&id)?;
         let _naming = self.shelf.naming.lock().await;
         if tokio::fs::try_exists(&target).await.unwrap_or(false) {
@@ -767,6 +765,37 @@ pub fn valid_id(id: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
 }
 
+/// The id a file name gives: `prod-20260101-0000-1a3.nocrec` → `prod-20260101-0000-1a3`;
+/// characters ids do not take become `-` (`drill (2).nocrec` → `drill-2`).
+fn id_from_file_name(name: &str) -> Option<String> {
+    let name = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let stem = name
+        .strip_suffix(&format!(".{RECORDING_EXTENSION}"))
+        .unwrap_or(name);
+    let mut id = String::new();
+    for c in stem.chars() {
+        let keep = c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-');
+        if keep {
+            id.push(c);
+        } else if !id.ends_with('-') {
+            id.push('-');
+        }
+    }
+    let id = id.trim_matches(|c| c == '-' || c == '.');
+    valid_id(id).then(|| id.to_string())
+}
+
+/// `prod-20260101-0000-3f9c2a`: the kind, the start and the start of the file's SHA-256,
+/// so the same file always gets the same id.
+fn content_id(info: &RecordingInfo, digest: &[u8]) -> String {
+    let kind = match info.kind {
+        RecordingKind::Production => "prod",
+        RecordingKind::Drill => "drill",
+    };
+    let short = hex::encode(&digest[..3]);
+    format!("{kind}-{}-{short}", id_moment(info.from_at))
+}
+
 /// `20261123-1046` (UTC).
 fn id_moment(at: Millis) -> String {
     let (y, m, d) = civil_from_days(at.div_euclid(DAY_MS));
@@ -804,6 +833,23 @@ mod tests {
             assert!(!valid_id(id), "{id}");
         }
         assert!(!valid_id(&"x".repeat(MAX_ID_CHARS + 1)));
+    }
+
+    #[test]
+    fn an_imported_file_is_named_by_its_file_name() {
+        let cases = [
+            (
+                "prod-20260101-0000-1a3.nocrec",
+                Some("prod-20260101-0000-1a3"),
+            ),
+            ("C:\\Users\\wang\\drill (2).nocrec", Some("drill-2")),
+            ("复盘.nocrec", None),
+            ("../../etc/passwd", Some("passwd")),
+            ("..nocrec", None),
+        ];
+        for (name, id) in cases {
+            assert_eq!(id_from_file_name(name).as_deref(), id, "{name}");
+        }
     }
 
     #[test]

@@ -82,6 +82,14 @@ pub fn action_of(method: &Method, route: &str) -> Option<Action> {
         | "/duty/log"
         | "/duty/patrol" => KeepShift,
         "/reports" if read => View,
+        "/recordings" | "/recordings/{id}" | "/recordings/{id}/frame" | "/recordings/{id}/file"
+            if read =>
+        {
+            View
+        }
+        "/recordings/import" | "/recordings/{id}/annotations" => Review,
+        "/recordings" | "/recordings/{id}" => ExportRecordings,
+        "/reports" if read => View,
         _ => return None,
     };
     Some(action)

@@ -38,6 +38,7 @@ pub struct AppState {
     pub(crate) accounts: noc_api::Accounts,
     pub(crate) addressing: origin::Addressing,
     pub(crate) tls_fingerprint: Option<Arc<str>>,
+    pub(crate) library: Option<noc_api::Library>,
 }
 
 impl AppState {
@@ -55,6 +56,7 @@ impl AppState {
             accounts,
             addressing: origin::Addressing::new(&[], false),
             tls_fingerprint: None,
+            library: None,
         }
     }
 
@@ -134,6 +136,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::stats::routes())
         .merge(crate::accounts::routes())
         .merge(crate::shift::routes())
+        .merge(crate::review::routes())
         .merge(crate::reports::routes())
         .fallback(|| async { HttpError(ApiError::not_found("not_found", "no such API endpoint")) })
         // `layer`, not `route_layer`: unknown API paths must not reveal themselves

@@ -13,6 +13,7 @@ mod notify;
 mod openapi;
 mod origin;
 mod probes;
+mod review;
 mod reports;
 mod secrets;
 mod shift;
@@ -44,6 +45,7 @@ use tokio_util::sync::CancellationToken;
 pub use access::{action_of, PUBLIC_ROUTES};
 pub use accounts::command_line::{self as operator_command, OperatorCommand};
 pub use http::{router, AppState};
+pub use review::{start_review, ReviewSession};
 pub use tls::{fingerprint, TlsSettings};
 pub use webhook::WebhookEndpoint;
 
@@ -208,6 +210,9 @@ pub async fn start(opts: HubOptions) -> anyhow::Result<RunningHub> {
         .map(|t| t.names.clone())
         .unwrap_or_default();
     let mut state = AppState::new(console.clone(), token.clone(), clock);
+    let recordings = opts.data_dir.join("recordings");
+    let library = noc_api::Library::new(recordings, state.clock.clone());
+    state = state.with_library(library);
     if let Some(hours) = settings.hub.session_hours {
         state = state.with_session_hours(hours);
     }

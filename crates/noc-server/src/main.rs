@@ -54,6 +54,15 @@ enum Command {
         #[command(subcommand)]
         command: noc_server::OperatorCommand,
     },
+    /// Replays one recording (.nocrec) on this machine: a hub on loopback with no demo
+    /// and no sources, in a fresh folder under the system's temporary directory.
+    Review {
+        /// The recording file to open.
+        file: PathBuf,
+        /// Port to listen on; 0 (the default) picks a free one.
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+    },
 }
 
 #[tokio::main]
@@ -66,6 +75,9 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let mut cli = Cli::parse();
     let command = cli.command.take();
+    if let Some(Command::Review { file, port }) = &command {
+        return review(file, *port).await;
+    }
     let options = options(cli)?;
     if let Some(Command::Operator { command }) = command {
         let now = noc_model::Clock::now(&noc_sources::SystemClock);
@@ -83,6 +95,28 @@ async fn main() -> anyhow::Result<()> {
     shutdown_signal().await;
     tracing::info!("shutting down");
     hub.shutdown().await;
+    Ok(())
+}
+
+/// `noc-server review FILE`: the player on one recording, without the team hub.
+async fn review(file: &Path, port: u16) -> anyhow::Result<()> {
+    let suffix = &noc_server::generate_token()[..12];
+    let data = std::env::temp_dir().join(format!("noc-review-{suffix}"));
+    let session = match noc_server::start_review(file, data.clone(), port).await {
+        Ok(session) => session,
+        Err(err) => {
+            // Nothing was started; the folder held only the refused upload.
+            let _ = std::fs::remove_dir_all(&data);
+            return Err(err);
+        }
+    };
+    println!("Reviewing {}", file.display());
+    println!("Notes you add are saved in {}", session.copy.display());
+    println!("NOC console ready: {}", session.player_url());
+    shutdown_signal().await;
+    tracing::info!("shutting down");
+    session.hub.shutdown().await;
+    println!("Notes you added are in {}", session.copy.display());
     Ok(())
 }
 

@@ -829,7 +829,12 @@ export const exportRecording = (from: number, to: number, title: string): Promis
 
 /** A `.nocrec` file from elsewhere; refused (422 `not_a_recording`, `recording_damaged`) with the reason. */
 export const importRecording = (file: Blob): Promise<import('./model').RecordingInfo> =>
-  call('POST', '/api/recordings/import', new RawBody(file, 'application/octet-stream'));
+  call(
+    'POST',
+    // A downloaded recording is named `<id>.nocrec`: the name keeps its id.
+    file instanceof File ? `/api/recordings/import?name=${encodeURIComponent(file.name)}` : '/api/recordings/import',
+    new RawBody(file, 'application/octet-stream'),
+  );
 
 export const getReviewTimeline = (id: string): Promise<ReviewTimeline> => call('GET', recordingPath(id));
 
