@@ -209,17 +209,20 @@ fn by_severity(area: &Area, data: &ReportData, words: &Words) -> DrawResult {
         .x_label_formatter(&label)
         .label_style((FONT, 11))
         .draw()?;
-    chart.draw_series(counts.iter().enumerate().map(|(i, &(severity, count))| {
-        let mut bar = Rectangle::new(
-            [
-                (SegmentValue::Exact(i as u32), 0),
-                (SegmentValue::Exact(i as u32 + 1), count),
-            ],
-            severity_colour(severity).filled(),
-        );
-        bar.set_margin(0, 0, 6, 6);
-        bar
-    }))?;
+    // Empty bars are left out: a zero-height rectangle is not a valid shape.
+    chart.draw_series(counts.iter().enumerate().filter(|(_, c)| c.1 > 0).map(
+        |(i, &(severity, count))| {
+            let mut bar = Rectangle::new(
+                [
+                    (SegmentValue::Exact(i as u32), 0),
+                    (SegmentValue::Exact(i as u32 + 1), count),
+                ],
+                severity_colour(severity).filled(),
+            );
+            bar.set_margin(0, 0, 6, 6);
+            bar
+        },
+    ))?;
     Ok(())
 }
 
@@ -300,6 +303,9 @@ fn shorten(text: &str, max: usize) -> String {
     }
 }
 
+/// One part of a clock's tally (met, missed or running).
+type TallyPart = fn(&crate::ClockTally) -> u32;
+
 /// Met / missed / running, stacked, one bar per clock.
 fn compliance(area: &Area, data: &ReportData, words: &Words) -> DrawResult {
     let c = &data.compliance;
@@ -334,7 +340,7 @@ fn compliance(area: &Area, data: &ReportData, words: &Words) -> DrawResult {
         .y_label_formatter(&label)
         .label_style((FONT, 11))
         .draw()?;
-    let parts: [(&str, RGBColor, fn(&crate::ClockTally) -> u32); 3] = [
+    let parts: [(&str, RGBColor, TallyPart); 3] = [
         (words.met, MET, |t| t.met),
         (words.missed, MISSED, |t| t.missed),
         (words.running, RUNNING, |t| t.running),
@@ -344,6 +350,7 @@ fn compliance(area: &Area, data: &ReportData, words: &Words) -> DrawResult {
         let bars: Vec<Rectangle<(u32, SegmentValue<u32>)>> = clocks
             .iter()
             .enumerate()
+            .filter(|(_, (_, tally))| part(tally) > 0)
             .map(|(i, (_, tally))| {
                 let slot = 2 - i as u32;
                 let left = floor[i];

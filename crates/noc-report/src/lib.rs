@@ -4,6 +4,7 @@
 
 mod charts;
 mod html;
+mod pdf;
 mod report;
 mod source;
 mod stats;
@@ -11,6 +12,7 @@ mod words;
 
 pub use charts::Charts;
 pub use html::{render_html, title_of};
+pub use pdf::{render_pdf, render_pdf_with, Fonts};
 pub use report::{
     AlarmRow, ClockCompliance, ClockTally, ClockVerdicts, DurationSummary, IncidentReview,
     IncidentRow, NoticeRow, OverdueUpdate, ReportData, ReportFold, ReportKind, ReportRequest,

@@ -413,9 +413,11 @@ impl ReportFold {
         let offset = Millis::from(request.utc_offset_minutes) * MINUTE;
         // Bars start on the readers' whole hours (or midnights), not on `from`.
         let first_bucket = request.from - (request.from + offset).rem_euclid(bucket_ms);
-        let buckets = usize::try_from((request.to - first_bucket).max(0) / bucket_ms + 1)
+        // `to` is inclusive: an event at its very instant counts in the last bar.
+        let span = (request.to - first_bucket).max(1);
+        let buckets = usize::try_from((span + bucket_ms - 1) / bucket_ms)
             .unwrap_or(1)
-            .min(2_000);
+            .clamp(1, 2_000);
         let review = (request.kind == ReportKind::Incident && request.incident.is_some())
             .then(ReviewFold::default);
         Self {
@@ -466,7 +468,9 @@ impl ReportFold {
     fn count_alarm(&mut self, at: Millis, alarm: &Alarm) {
         self.raised.count(alarm.severity);
         *self.by_source.entry(alarm.source.clone()).or_default() += 1;
-        let slot = usize::try_from((at - self.first_bucket) / self.bucket_ms).unwrap_or(0);
+        let slot = usize::try_from((at - self.first_bucket) / self.bucket_ms)
+            .unwrap_or(0)
+            .min(self.volume.len() - 1);
         if let Some(bucket) = self.volume.get_mut(slot) {
             bucket.count(alarm.severity);
         }
@@ -594,7 +598,7 @@ impl ReportFold {
             .into_iter()
             .map(|(system, incidents)| SystemCount { system, incidents })
             .collect();
-        incidents_by_system.sort_by(|a, b| b.incidents.cmp(&a.incidents));
+        incidents_by_system.sort_by_key(|s| std::cmp::Reverse(s.incidents));
 
         let mtta = DurationSummary::of(
             incidents

@@ -15,6 +15,7 @@ mod origin;
 mod probes;
 mod review;
 mod reports;
+pub mod report_command;
 mod secrets;
 mod shift;
 mod silences;

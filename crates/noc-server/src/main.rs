@@ -54,6 +54,9 @@ enum Command {
         #[command(subcommand)]
         command: noc_server::OperatorCommand,
     },
+    /// Writes a report (HTML or PDF) of the event log or of a recording, e.g.
+    /// `report --kind weekly --from 2026-11-16 --to 2026-11-23 --format pdf --out week.pdf`.
+    Report(noc_server::report_command::ReportArgs),
     /// Replays one recording (.nocrec) on this machine: a hub on loopback with no demo
     /// and no sources, in a fresh folder under the system's temporary directory.
     Review {
@@ -79,6 +82,13 @@ async fn main() -> anyhow::Result<()> {
         return review(file, *port).await;
     }
     let options = options(cli)?;
+    if let Some(Command::Report(args)) = command {
+        let targets = match &options.config {
+            Some(path) => HubConfig::load(path)?.policy.targets,
+            None => noc_model::ClockTargets::default(),
+        };
+        return noc_server::report_command::run(&options.data_dir, targets, args).await;
+    }
     if let Some(Command::Operator { command }) = command {
         let now = noc_model::Clock::now(&noc_sources::SystemClock);
         let out = &mut std::io::stdout();

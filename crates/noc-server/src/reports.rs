@@ -8,7 +8,9 @@ use axum::routing::get;
 use axum::{Json, Router};
 use noc_api::{report_error, ApiError};
 use noc_model::IncidentId;
-use noc_report::{parse_moment, render_html, Lang, ReportData, ReportKind, ReportRequest};
+use noc_report::{
+    parse_moment, render_html, render_pdf, Lang, ReportData, ReportKind, ReportRequest,
+};
 use serde::Deserialize;
 
 use crate::http::{AppState, HttpError};
@@ -47,6 +49,7 @@ pub(crate) struct ReportQuery {
 
 enum Format {
     Html,
+    Pdf,
     Json,
 }
 
@@ -71,6 +74,7 @@ pub(crate) async fn report(
         .ok_or_else(|| unprocessable(format!("unknown report kind `{}`", q.kind)))?;
     let format = match q.format.as_deref().unwrap_or("html") {
         "html" => Format::Html,
+        "pdf" => Format::Pdf,
         "json" => Format::Json,
         other => return Err(unprocessable(format!("unknown format `{other}`")).into()),
     };
@@ -112,6 +116,15 @@ pub(crate) async fn report(
     match format {
         Format::Json => Ok(Json(data).into_response()),
         Format::Html => Ok(html_response(render_html(&data, lang))),
+        Format::Pdf => {
+            // Laying out and embedding fonts is CPU work: off the async workers.
+            let (pdf, data) =
+                tokio::task::spawn_blocking(move || render_pdf(&data, lang).map(|pdf| (pdf, data)))
+                    .await
+                    .map_err(|e| ApiError::new(500, "report_failed", e.to_string()))?
+                    .map_err(report_error)?;
+            Ok(pdf_response(pdf, &data))
+        }
     }
 }
 
@@ -135,4 +148,26 @@ fn html_response(html: String) -> Response {
         ),
     ];
     (headers, html).into_response()
+}
+
+fn pdf_response(pdf: Vec<u8>, data: &ReportData) -> Response {
+    let name = format!(
+        "{}-report-{}.pdf",
+        data.kind.as_str(),
+        noc_report::format_time(data.from, data.utc_offset_minutes)
+            .get(..10)
+            .unwrap_or_default()
+    );
+    let headers = [
+        (
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/pdf"),
+        ),
+        (
+            header::CONTENT_DISPOSITION,
+            HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+                .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
+        ),
+    ];
+    (headers, pdf).into_response()
 }
