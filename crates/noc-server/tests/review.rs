@@ -554,3 +554,60 @@ async fn export_ranges_ids_and_roles_are_checked() {
         (StatusCode::NOT_FOUND, &json!("no_such_recording"))
     );
 }
+
+#[tokio::test]
+async fn a_recording_file_opens_on_a_hub_of_its_own_and_a_damaged_one_starts_nothing() {
+    let hub = review_hub().await;
+    let moments = scripted_shift(&hub).await;
+    let range = json!({"from": START, "to": START + 10 * MINUTE});
+    let info = post(&hub, ALICE, "/api/recordings", range).await;
+    let file = download(&hub, info["id"].as_str().unwrap()).await;
+    let laptop = tempfile::tempdir().unwrap();
+    let path = laptop.path().join("night shift.nocrec");
+    std::fs::write(&path, &file).unwrap();
+
+    let session = noc_server::start_review(&path, laptop.path().join("hub"), 0)
+        .await
+        .expect("a sound recording opens");
+    assert_eq!(session.id, "night-shift");
+    let url = session.player_url();
+    assert!(
+        url.starts_with(&format!("{}?token={}", session.hub.url, session.hub.token)),
+        "{url}"
+    );
+    assert!(url.ends_with("#/review/night-shift"), "{url}");
+    let http = reqwest::Client::new();
+    let read = |path: String| {
+        http.get(format!("{}api/{path}", session.hub.url))
+            .bearer_auth(&session.hub.token)
+            .send()
+    };
+    let info: Value = read("info".into()).await.unwrap().json().await.unwrap();
+    assert_eq!(info["demo"], false);
+    let (at, (snapshot, topology)) = &moments[2];
+    let frame: Value = read(format!("recordings/night-shift/frame?at={at}"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (&frame["snapshot"], &frame["topology"]),
+        (snapshot, topology)
+    );
+    let live: Value = read("state".into()).await.unwrap().json().await.unwrap();
+    assert_eq!(live["alarms"], json!([]), "no demo, no sources: {live}");
+    session.hub.shutdown().await;
+
+    let cut = laptop.path().join("cut.nocrec");
+    std::fs::write(&cut, &file[..file.len() / 2]).unwrap();
+    let refused = noc_server::start_review(&cut, laptop.path().join("other"), 0).await;
+    let message = refused
+        .err()
+        .expect("a cut file starts nothing")
+        .to_string();
+    assert!(message.contains(&cut.display().to_string()), "{message}");
+    assert!(message.contains("is incomplete"), "{message}");
+    let kept = files_in(&laptop.path().join("other").join("recordings"));
+    assert!(kept.is_empty(), "{kept:?}");
+}
