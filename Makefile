@@ -17,9 +17,11 @@ RELEASE_DIR := $(CARGO_TARGET_DIR)/release
 BUILD_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev \
 	librsvg2-dev libayatana-appindicator3-dev libxdo-dev
 # Zabbix 6.0 for its integration test; php8.2-cgi stands for the web server php8.2 asks
-# for, so apt does not pull in Apache.
+# for, so apt does not pull in Apache. A CJK font and pdftotext: the Chinese PDF reports
+# and their tests.
 TEST_PACKAGES := xvfb xauth x11-utils imagemagick chromium dbus curl jq prometheus-alertmanager prometheus prometheus-blackbox-exporter \
-	postgresql-15 zabbix-server-pgsql zabbix-frontend-php php8.2-cgi php-cli php-pgsql
+	postgresql-15 zabbix-server-pgsql zabbix-frontend-php php8.2-cgi php-cli php-pgsql \
+	fonts-wqy-microhei poppler-utils
 
 .PHONY: help run run-hub run-desktop test deps deps-test ui ui-deps build lint \
 	test-rust test-ui test-e2e test-desktop bench clean-data

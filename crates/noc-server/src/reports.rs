@@ -97,8 +97,13 @@ pub(crate) async fn report(
         title: q.title.clone().filter(|t| !t.trim().is_empty()),
     };
     let data = match q.recording.as_deref() {
-        Some(_) => {
-            return Err(unprocessable("reports over recordings come with the recordings library").into())
+        Some(id) => {
+            let recording = state.library()?.recording(id).await?;
+            let info = recording.info();
+            let request = request(from.unwrap_or(info.from_at), to.unwrap_or(info.to_at));
+            noc_report::report_from_recording(&recording, &request, &state.console.policy().targets)
+                .await
+                .map_err(report_error)?
         }
         None if kind == ReportKind::Drill => {
             return Err(unprocessable(

@@ -11,7 +11,7 @@ use tower::ServiceExt;
 
 mod common;
 use common::accounts::signed_in;
-use common::{in_process_hub, until, InProcessHub};
+use common::{call_bearing, in_process_hub, in_process_hub_with, until, InProcessHub};
 
 const TOKEN: &str = "0123456789abcdef0123456789abcdef";
 const NOW: i64 = 1_700_000_000_000;
@@ -50,7 +50,10 @@ fn header<'a>(answer: &'a Answer, name: &str) -> &'a str {
 }
 
 async fn hub_with_one_incident() -> InProcessHub {
-    let hub = in_process_hub(TOKEN, NOW).await;
+    incident_on(in_process_hub(TOKEN, NOW).await).await
+}
+
+async fn incident_on(hub: InProcessHub) -> InProcessHub {
     hub.console
         .signal_sink()
         .send(Signal::Alarm(AlarmSignal {
@@ -172,4 +175,58 @@ async fn bad_ranges_and_words_are_refused() {
     assert_eq!(dates.status, StatusCode::OK);
     let body: Value = serde_json::from_slice(&dates.body).unwrap();
     assert_eq!(body["from"], 1_699_920_000_000_i64);
+}
+
+#[tokio::test]
+async fn a_report_reads_a_recording_of_the_library() {
+    let folder = tempfile::tempdir().unwrap();
+    let dir = folder.path().join("recordings");
+    let hub = in_process_hub_with(TOKEN, NOW, move |state| {
+        let clock = state.clock.clone();
+        state.with_library(noc_api::Library::new(dir, clock))
+    })
+    .await;
+    let hub = incident_on(hub).await;
+    // Up to now (the acknowledgement, 30 s after the alarm): a recording holds the past.
+    let range = serde_json::json!({"from": NOW - MIN, "to": NOW + 30_000, "title": "db outage"});
+    let (status, info) = call_bearing(
+        &hub.app,
+        "POST",
+        "/api/recordings",
+        Some(TOKEN),
+        Some(range),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{info}");
+    let id = info["id"].as_str().unwrap();
+
+    // The range defaults to the recorded one.
+    let report = get(
+        &hub,
+        &format!("kind=shift&recording={id}&format=json"),
+        TOKEN,
+    )
+    .await;
+    assert_eq!(report.status, StatusCode::OK);
+    let data: Value = serde_json::from_slice(&report.body).unwrap();
+    assert_eq!(data["from"], NOW - MIN);
+    assert_eq!(data["to"], NOW + 30_000);
+    assert_eq!(data["incidents_opened"], 1);
+    assert_eq!(data["mtta"]["median_ms"], 30_000);
+
+    // A production recording holds no drill: the drill report says so.
+    let drill = get(
+        &hub,
+        &format!("kind=drill&recording={id}&format=html"),
+        TOKEN,
+    )
+    .await;
+    assert_eq!(drill.status, StatusCode::OK);
+    let text = String::from_utf8(drill.body).unwrap();
+    assert!(text.contains("This range holds no drill"));
+
+    let missing = get(&hub, "kind=drill&recording=nope&format=json", TOKEN).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    let without = get(&hub, &format!("kind=drill&from={NOW}&to={NOW}"), TOKEN).await;
+    assert_eq!(without.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
