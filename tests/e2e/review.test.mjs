@@ -179,7 +179,16 @@ test('a recording is scrubbed, played, annotated; a damaged file is named', { ti
   await row.waitFor({ timeout: SOON });
   const downloaded = page.waitForEvent('download');
   await row.getByTestId('review-download').click();
-  assert.equal((await downloaded).suggestedFilename(), `${id}.nocrec`);
+  const download = await downloaded;
+  assert.equal(download.suggestedFilename(), `${id}.nocrec`);
+  // The downloaded file opens again, kept under the name it is opened with.
+  await page.getByTestId('review-import-file').setInputFiles({
+    name: 'copy-from-elsewhere.nocrec',
+    mimeType: 'application/octet-stream',
+    buffer: await readFile(await download.path()),
+  });
+  await page.locator('[data-testid="review-recording"][data-id="copy-from-elsewhere"]').waitFor({ timeout: SOON });
+  assert.match(await page.getByTestId('review-notice').textContent(), /Demo shift under review/);
   const damaged = page.locator('[data-testid="review-damaged-file"][data-file="cut-short.nocrec"]');
   await damaged.waitFor({ timeout: SOON });
   assert.match(await damaged.textContent(), /cut-short\.nocrec: \S/);
@@ -190,9 +199,8 @@ test('a recording is scrubbed, played, annotated; a damaged file is named', { ti
     mimeType: 'application/octet-stream',
     buffer: Buffer.from('these are my notes, not a recording\n'),
   });
-  const refusal = page.getByTestId('review-notice');
+  const refusal = page.getByTestId('review-notice').filter({ hasText: 'notes.nocrec' });
   await refusal.waitFor({ timeout: SOON });
-  assert.match(await refusal.textContent(), /notes\.nocrec/);
   assert.match(await refusal.textContent(), /not a recording/i);
 
   // A duty manager exports a range through the dialog; the new recording opens.

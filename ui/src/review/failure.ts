@@ -9,6 +9,8 @@ export function failureText(error: unknown): string {
       return t('review.error.notARecording', { reason: error.message });
     case 'recording_damaged':
       return t('review.error.damaged', { reason: error.message });
+    case 'recording_newer_format':
+      return t('review.error.newer', { reason: error.message });
     case 'forbidden':
       return t('review.error.forbidden');
     case 'not_found':

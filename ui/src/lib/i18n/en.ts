@@ -1349,6 +1349,7 @@ export const en = {
   'review.kind.production': 'Production',
   'review.error.notARecording': 'This file is not a recording: {reason}',
   'review.error.damaged': 'This recording is damaged: {reason}',
+  'review.error.newer': 'This recording was written by a newer console: {reason}',
   'review.error.forbidden': 'Your role does not allow this.',
   'review.error.notFound': 'This recording is no longer in the hub’s folder.',
   'review.error.other': 'The hub refused: {reason}',

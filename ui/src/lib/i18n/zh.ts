@@ -1351,6 +1351,7 @@ export const zh: Record<MessageKey, string> = {
   'review.kind.production': '生产',
   'review.error.notARecording': '该文件不是录像：{reason}',
   'review.error.damaged': '该录像已损坏：{reason}',
+  'review.error.newer': '该录像由更新版本的控制台写入：{reason}',
   'review.error.forbidden': '您的角色无权执行此操作。',
   'review.error.notFound': '该录像已不在中心的录像文件夹中。',
   'review.error.other': '中心拒绝了请求：{reason}',
