@@ -491,3 +491,79 @@ fn the_pdf_is_chinese_when_a_cjk_font_exists_and_says_so_when_not() {
         assert!(text.contains("Shift report"), "{text}");
     }
 }
+
+#[test]
+fn a_drill_report_carries_the_scorecard() {
+    use noc_model::Scenario;
+    let scenario: Scenario = serde_json::from_value(serde_json::json!({
+        "name": "core-switch-down",
+        "title": "Core switch down",
+        "title_zh": "核心交换机宕机",
+        "faults": [
+            { "at_secs": 0, "kind": "alarm", "node": "sw-core-north-01",
+              "severity": "critical", "title": "Device unreachable" }
+        ],
+        "expect": {
+            "root_cause": { "node": "sw-core-north-01", "layer": "iaas", "keywords": ["switch"] },
+            "steps": [
+                { "id": "switch-traffic", "title": "Switch traffic to DC South", "within_secs": 300 }
+            ]
+        }
+    }))
+    .expect("a scenario");
+    let entries = vec![
+        (
+            at(0),
+            "wang",
+            EventBody::DrillStarted {
+                drill: "d-1".into(),
+                scenario,
+                targets: ClockTargets::default(),
+            },
+        ),
+        (
+            at(0),
+            "drill",
+            EventBody::DrillFaultInjected {
+                index: 0,
+                started: true,
+                summary: "Device unreachable".into(),
+            },
+        ),
+        (
+            at(2),
+            "wang",
+            EventBody::DrillStepChecked {
+                step: "switch-traffic".into(),
+            },
+        ),
+    ];
+    let events: Vec<Event> = entries
+        .into_iter()
+        .enumerate()
+        .map(|(i, (at, actor, body))| NewEvent::new(at, actor, body).with_seq(i as i64 + 1))
+        .collect();
+    let request = ReportRequest {
+        kind: ReportKind::Drill,
+        from: M,
+        to: at(10),
+        incident: None,
+        utc_offset_minutes: 0,
+        title: None,
+    };
+    let data = ReportData::compute(
+        &State::default(),
+        &events,
+        &request,
+        &ClockTargets::default(),
+    );
+    let card = data.scorecard.as_ref().expect("a drill's scorecard");
+    assert_eq!(card.scenario, "core-switch-down");
+    assert_eq!(card.steps.len(), 1);
+    assert_eq!(card.steps[0].done_at, Some(at(2)));
+    assert_eq!(card.steps[0].by.as_deref(), Some("wang"));
+    assert_eq!(card.steps[0].verdict, noc_model::Verdict::Met);
+    let html = render_html(&data, Lang::Zh);
+    assert!(html.contains("评分表"));
+    assert!(html.contains("核心交换机宕机"));
+}
