@@ -159,12 +159,15 @@ fn primary_code(err: &sqlx::Error) -> Option<i64> {
 /// `1234567` as `1,234,567`: counts in messages an operator reads.
 pub(crate) fn grouped(n: u64) -> String {
     let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
+    let head = match digits.len() % 3 {
+        0 => 3,
+        short => short,
+    };
+    let (first, rest) = digits.split_at(head.min(digits.len()));
+    let mut out = first.to_string();
+    for group in rest.as_bytes().chunks(3) {
+        out.push(',');
+        out.push_str(std::str::from_utf8(group).unwrap_or_default());
     }
     out
 }

@@ -180,7 +180,10 @@ async fn write_partial(
         .filename(partial)
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Off)
-        .synchronous(SqliteSynchronous::Off);
+        .synchronous(SqliteSynchronous::Off)
+        // Pages split as the events go in keep stale copies of moved rows in their free
+        // space; zeroed, every byte of the mailed file is a live row or nothing.
+        .pragma("secure_delete", "ON");
     if let Some(pages) = max_pages {
         connect = connect.pragma("max_page_count", pages.to_string());
     }
@@ -233,7 +236,7 @@ async fn fill(
 
     let every = Seq::from(options.snapshot_every.max(1));
     let mut tx = conn.begin().await?;
-    insert_snapshot(&mut tx, base).await.map_err(Fill::from)?;
+    insert_snapshot(&mut tx, base).await?;
     let mut state = base.clone();
     let mut digest = EventDigest::default();
     let mut count: u64 = 0;
