@@ -69,6 +69,9 @@ fn action_phrase(action: Action) -> &'static str {
         Action::Configure => "change the configuration",
         Action::ManageAccounts => "manage accounts and wall screens",
         Action::ReadAudit => "read the audit trail",
+        Action::Review => "annotate recordings",
+        Action::ExportRecordings => "export or delete recordings",
+        Action::RunDrills => "start or end drills",
     }
 }
 

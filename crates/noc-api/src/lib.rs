@@ -9,6 +9,7 @@ mod access;
 pub mod accounts;
 mod conflict;
 mod console;
+mod drill;
 mod duty;
 mod error;
 mod follow;
@@ -29,6 +30,7 @@ mod topology;
 pub use access::{Caller, Credential};
 pub use accounts::Accounts;
 pub use console::{Console, EventPage, HubInfo, HubSettings};
+pub use drill::{DrillEnd, DrillView, Drills, DRILL_ACTOR, DRILL_CONSOLE_PATH};
 pub use duty::{
     AckWriteBack, BulkAction, BulkError, BulkOutcome, BulkRequest, BulkResult, MaintenanceRequest,
     SourceCapability, WriteBackSettings, DEFAULT_WRITE_BACK_SILENCE_MINUTES, MAX_BULK_INCIDENTS,

@@ -81,7 +81,9 @@ pub fn action_of(method: &Method, route: &str) -> Option<Action> {
         | "/duty/handover/accept"
         | "/duty/log"
         | "/duty/patrol" => KeepShift,
-        "/reports" if read => View,
+        "/drills/scenarios" | "/drills/current" if read => View,
+        "/drills" | "/drills/current/end" => RunDrills,
+        "/drills/current/steps/{step}" => WorkIncidents,
         "/recordings" | "/recordings/{id}" | "/recordings/{id}/frame" | "/recordings/{id}/file"
             if read =>
         {

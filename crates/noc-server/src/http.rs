@@ -4,7 +4,7 @@ use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{any, delete, get, post};
 use axum::Extension;
 use axum::{Json, Router};
 use noc_api::Caller;
@@ -39,6 +39,7 @@ pub struct AppState {
     pub(crate) addressing: origin::Addressing,
     pub(crate) tls_fingerprint: Option<Arc<str>>,
     pub(crate) library: Option<noc_api::Library>,
+    pub(crate) drills: Option<Arc<crate::drill::DrillHall>>,
 }
 
 impl AppState {
@@ -57,6 +58,7 @@ impl AppState {
             addressing: origin::Addressing::new(&[], false),
             tls_fingerprint: None,
             library: None,
+            drills: None,
         }
     }
 
@@ -137,6 +139,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::accounts::routes())
         .merge(crate::shift::routes())
         .merge(crate::review::routes())
+        .merge(crate::drill::routes())
         .merge(crate::reports::routes())
         .fallback(|| async { HttpError(ApiError::not_found("not_found", "no such API endpoint")) })
         // `layer`, not `route_layer`: unknown API paths must not reveal themselves
@@ -146,6 +149,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .nest("/api", api)
+        .route("/drill/api/{*rest}", any(crate::drill::serve_drill_api))
         .route(
             "/hooks/{name}",
             post(webhook::receive)

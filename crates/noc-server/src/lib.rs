@@ -6,6 +6,7 @@ mod access;
 mod accounts;
 mod assets;
 pub mod config;
+mod drill;
 mod duty;
 mod http;
 mod notices;
@@ -13,9 +14,9 @@ mod notify;
 mod openapi;
 mod origin;
 mod probes;
-mod review;
-mod reports;
 pub mod report_command;
+mod reports;
+mod review;
 mod secrets;
 mod shift;
 mod silences;
@@ -32,7 +33,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
-use noc_api::{Console, HubSettings, Probes};
+use noc_api::{Console, Drills, HubSettings, Probes};
 use noc_engine::EngineConfig;
 use noc_model::Clock;
 use noc_sources::demo::DemoConfig;
@@ -89,6 +90,7 @@ pub struct RunningHub {
     /// SHA-256 of the certificate when the hub serves TLS.
     pub tls_fingerprint: Option<String>,
     pub console: Console,
+    drills: Drills,
     shutdown: CancellationToken,
     server: JoinHandle<std::io::Result<()>>,
 }
@@ -100,6 +102,9 @@ impl RunningHub {
     }
 
     pub async fn shutdown(self) {
+        // While the hub still runs, so the drill's end is in its log and its
+        // recording is kept.
+        self.drills.end_for_shutdown().await;
         self.shutdown.cancel();
         if let Err(err) = self.server.await {
             tracing::warn!(error = %err, "hub server task ended abnormally");
@@ -164,7 +169,14 @@ pub async fn start(opts: HubOptions) -> anyhow::Result<RunningHub> {
         demo: opts.demo.is_some(),
         write_back: settings.write_back,
     };
-    let console = Console::start(store, clock.clone(), hub_settings, shutdown.clone()).await;
+    let console =
+        Console::start(store, clock.clone(), hub_settings.clone(), shutdown.clone()).await;
+    let drills = Drills::new(
+        opts.data_dir.clone(),
+        console.clone(),
+        clock.clone(),
+        hub_settings,
+    );
     // Before any source runs, so the first incidents are told.
     let notifier = noc_notify::Notifier::new(channels, clock.clone())?;
     if !notifier.is_empty() {
@@ -225,7 +237,8 @@ pub async fn start(opts: HubOptions) -> anyhow::Result<RunningHub> {
             .with_webhooks(webhooks)
             .with_probes(probes)
             .with_notifier(notifier)
-            .with_addressing(&names, tls_fingerprint.clone()),
+            .with_addressing(&names, tls_fingerprint.clone())
+            .with_drills(drills.clone()),
     );
     let stop = shutdown.clone();
     let scheme = if certificate.is_some() {
@@ -253,6 +266,7 @@ pub async fn start(opts: HubOptions) -> anyhow::Result<RunningHub> {
         token,
         tls_fingerprint,
         console,
+        drills,
         shutdown,
         server,
     })
