@@ -179,48 +179,60 @@ pub(crate) async fn start(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Json(body): Json<StartBody>,
-) -> Result<Json<DrillView>, Response> {
-    let hall = drills(&state).map_err(refusal)?;
+) -> Result<Json<DrillView>, StartRefusal> {
+    let hall = drills(&state)?;
     let scenario = scenario_of(body)?;
-    let view = hall
-        .drills
-        .start(scenario, &caller.name)
-        .await
-        .map_err(refusal)?;
-    Ok(Json(view))
+    Ok(Json(hall.drills.start(scenario, &caller.name).await?))
 }
 
-fn scenario_of(body: StartBody) -> Result<Scenario, Response> {
+fn scenario_of(body: StartBody) -> Result<Scenario, StartRefusal> {
     match (body.scenario, body.scenario_toml) {
         (Some(name), None) => noc_drill::built_in()
             .into_iter()
             .find(|s| s.name == name)
             .ok_or_else(|| {
-                refusal(ApiError::not_found(
+                ApiError::not_found(
                     "unknown_scenario",
                     format!("the catalogue has no scenario {name:?}"),
-                ))
+                )
+                .into()
             }),
-        (None, Some(text)) => parse_scenario(&text).map_err(bad_scenario),
-        _ => Err(refusal(ApiError::invalid(
+        (None, Some(text)) => parse_scenario(&text).map_err(StartRefusal::Scenario),
+        _ => Err(ApiError::invalid(
             "give either `scenario` (a name from the catalogue) or `scenario_toml` (a file)",
-        ))),
+        )
+        .into()),
     }
 }
 
-/// 422 with where the file is wrong, so the editor can point at it.
-fn bad_scenario(err: ScenarioError) -> Response {
-    let body = serde_json::json!({
-        "code": "bad_scenario",
-        "message": err.to_string(),
-        "line": err.line(),
-        "field": err.field(),
-    });
-    (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
+/// Why a drill was not started.
+pub(crate) enum StartRefusal {
+    Api(ApiError),
+    Scenario(ScenarioError),
 }
 
-fn refusal(err: ApiError) -> Response {
-    HttpError::from(err).into_response()
+impl From<ApiError> for StartRefusal {
+    fn from(err: ApiError) -> Self {
+        StartRefusal::Api(err)
+    }
+}
+
+impl IntoResponse for StartRefusal {
+    fn into_response(self) -> Response {
+        match self {
+            StartRefusal::Api(err) => HttpError::from(err).into_response(),
+            // 422 with where the file is wrong, so the editor can point at it.
+            StartRefusal::Scenario(err) => {
+                let body = serde_json::json!({
+                    "code": "bad_scenario",
+                    "message": err.to_string(),
+                    "line": err.line(),
+                    "field": err.field(),
+                });
+                (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
+            }
+        }
+    }
 }
 
 /// The running drill and its scorecard now.
