@@ -449,3 +449,38 @@ async fn assert_drill_log_is_its_own(data: &Path, id: &str) {
     }
     store.close().await;
 }
+
+/// A hub stopped while a drill runs ends the drill first: its recording is kept.
+#[tokio::test]
+async fn stopping_the_hub_ends_the_running_drill_and_keeps_its_recording() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = noc_server::HubOptions::loopback(dir.path().to_path_buf());
+    options.demo = None;
+    let hub = noc_server::start(options).await.unwrap();
+    let http = reqwest::Client::new();
+    let started = common::as_operator(http.post(format!("{}api/drills", hub.url)), &hub, "li")
+        .json(&json!({"scenario": "core-switch-down"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(started.status(), reqwest::StatusCode::OK);
+    let view: Value = started.json().await.unwrap();
+    let id = view["drill"]["id"].as_str().unwrap().to_string();
+    assert!(id.starts_with("core-switch-down-"), "{id}");
+
+    hub.shutdown().await;
+
+    let file = dir.path().join("recordings").join(format!("{id}.nocrec"));
+    let recording = Recording::open(&file)
+        .await
+        .expect("the drill was recorded");
+    let last = recording.events(0, 10_000).await.unwrap();
+    let ended = last.last().expect("events");
+    assert_eq!(
+        ended.body,
+        EventBody::DrillEnded {
+            reason: "hub stopped".into()
+        }
+    );
+    recording.close().await;
+}
