@@ -198,8 +198,10 @@ describe('an emergency drill', () => {
       const target = await link.getAttribute('href');
       assert.match(target, /^#\/review\/.+/);
       await link.click();
-      await page.waitForURL((url) => url.hash === target, { timeout: SOON });
-      await page.getByTestId('review-player').waitFor({ timeout: SOON });
+      // The player keeps its moment in the address after the recording's id.
+      await page.waitForURL((url) => url.hash.startsWith(target), { timeout: SOON });
+      const id = decodeURIComponent(target.slice('#/review/'.length));
+      await page.locator(`[data-testid="review-player"][data-id="${id}"]`).waitFor({ timeout: SOON });
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
