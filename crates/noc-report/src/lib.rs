@@ -8,11 +8,12 @@ mod pdf;
 mod report;
 mod source;
 mod stats;
+mod typeset;
 mod words;
 
 pub use charts::Charts;
 pub use html::{render_html, title_of};
-pub use pdf::{render_pdf, render_pdf_with, Fonts};
+pub use pdf::{render_pdf, render_pdf_with};
 pub use report::{
     AlarmRow, ClockCompliance, ClockTally, ClockVerdicts, DurationSummary, IncidentReview,
     IncidentRow, NoticeRow, OverdueUpdate, ReportData, ReportFold, ReportKind, ReportRequest,
@@ -23,4 +24,5 @@ pub use stats::{
     typescript_bindings, Compliance, DutyStats, ReportError, SeverityCounts, SourceCounts,
     StatsCache, StatsFold, Tally,
 };
+pub use typeset::Fonts;
 pub use words::{format_duration, format_offset, format_time, parse_moment, Lang, Words};

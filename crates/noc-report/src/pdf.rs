@@ -1,21 +1,19 @@
-//! A report as a PDF (A4): laid out here as one SVG per page, and drawn with krilla
-//! through krilla-svg, with the same plotters charts as the HTML. Text is embedded
+//! A report as a PDF (A4), drawn with krilla: the text set by [`Typesetter`], rules
+//! and cell borders as one SVG per page and the same plotters charts as the HTML
+//! through krilla-svg. Text is embedded
 //! (selectable, searchable) in a font found on the machine at run time; Chinese needs
 //! a CJK font (fonts-wqy-microhei, Noto Sans CJK, …). Without one the PDF is written
 //! in English and says why on its first page; the HTML always works.
 
-use std::sync::{Arc, OnceLock};
-
-use html_escape::encode_text;
 use krilla::geom::{Size, Transform};
 use krilla::page::PageSettings;
 use krilla::Document;
 use krilla_svg::{SurfaceExt, SvgSettings};
-use usvg::fontdb;
 
 use crate::charts::{of_severity, Charts};
 use crate::html::{recovered_in, title_of};
 use crate::report::total;
+use crate::typeset::{Fonts, PlacedText, Typesetter};
 use crate::words::{format_duration, format_offset, format_time, Lang, Words};
 use crate::{ReportData, ReportError};
 
@@ -25,69 +23,6 @@ const MARGIN: f32 = 40.0;
 const CONTENT_W: f32 = PAGE_W - 2.0 * MARGIN;
 const ROW_H: f32 = 14.0;
 const CELL_FONT: f32 = 8.0;
-
-/// Families tried first for Chinese, in order; any other face that has the glyphs
-/// will do after them.
-const CJK_FAMILIES: [&str; 6] = [
-    "Noto Sans CJK SC",
-    "WenQuanYi Micro Hei",
-    "WenQuanYi Zen Hei",
-    "Source Han Sans SC",
-    "Noto Sans SC",
-    "Droid Sans Fallback",
-];
-const LATIN_FAMILIES: [&str; 4] = ["DejaVu Sans", "Liberation Sans", "Noto Sans", "FreeSans"];
-
-/// The machine's fonts, read once.
-pub struct Fonts {
-    db: Arc<fontdb::Database>,
-    /// The family that writes Chinese, when the machine has one.
-    pub cjk: Option<String>,
-}
-
-impl Fonts {
-    /// The system's fonts (read once per process: scanning them takes a while).
-    pub fn system() -> &'static Fonts {
-        static FONTS: OnceLock<Fonts> = OnceLock::new();
-        FONTS.get_or_init(|| {
-            let mut db = fontdb::Database::new();
-            db.load_system_fonts();
-            Fonts::from_database(db)
-        })
-    }
-
-    fn from_database(mut db: fontdb::Database) -> Fonts {
-        let writes_chinese = |face: &fontdb::FaceInfo| {
-            db.with_face_data(face.id, |data, index| {
-                ttf_parser::Face::parse(data, index)
-                    .is_ok_and(|f| f.glyph_index('报').is_some() && f.glyph_index('A').is_some())
-            })
-            .unwrap_or(false)
-        };
-        let named = |family: &str| {
-            db.faces()
-                .find(|f| f.families.iter().any(|(name, _)| name == family))
-        };
-        let cjk = CJK_FAMILIES
-            .iter()
-            .filter_map(|family| named(family))
-            .find(|face| writes_chinese(face))
-            .or_else(|| db.faces().find(|face| writes_chinese(face)))
-            .and_then(|face| face.families.first().map(|(name, _)| name.clone()));
-        let latin = LATIN_FAMILIES
-            .iter()
-            .find(|family| named(family).is_some())
-            .map(|family| family.to_string());
-        // The CJK family writes Latin too; a Latin family covers what it lacks.
-        if let Some(family) = cjk.as_ref().or(latin.as_ref()) {
-            db.set_sans_serif_family(family.clone());
-        }
-        Fonts {
-            db: Arc::new(db),
-            cjk,
-        }
-    }
-}
 
 /// The report as a PDF in `lang`, with the system's fonts.
 pub fn render_pdf(data: &ReportData, lang: Lang) -> Result<Vec<u8>, ReportError> {
@@ -103,15 +38,15 @@ pub fn render_pdf_with(
     let no_chinese = lang == Lang::Zh && fonts.cjk.is_none();
     let lang = if no_chinese { Lang::En } else { lang };
     let words = lang.words();
-    let mut layout = Layout::new();
+    let mut layout = Layout::new(Typesetter::new(fonts)?);
     if no_chinese {
         layout.paragraph(words.no_cjk_font, 9.0, "#c62828");
     }
     compose(&mut layout, data, words, lang);
-    draw(layout.finish(), fonts)
+    draw(layout, fonts)
 }
 
-fn compose(layout: &mut Layout, data: &ReportData, words: &Words, lang: Lang) {
+fn compose(layout: &mut Layout<'_>, data: &ReportData, words: &Words, lang: Lang) {
     let time = |at| format_time(at, data.utc_offset_minutes);
     let charts = Charts::draw(data, words);
     layout.text_line(&title_of(data, words), 18.0, "#1b1f23", true);
@@ -332,7 +267,7 @@ fn clock_mark(clock: noc_model::ClockState) -> &'static str {
 }
 
 fn compose_review(
-    layout: &mut Layout,
+    layout: &mut Layout<'_>,
     review: &crate::IncidentReview,
     data: &ReportData,
     words: &Words,
@@ -469,7 +404,7 @@ fn compose_review(
     }
 }
 
-fn compose_scorecard(layout: &mut Layout, data: &ReportData, words: &Words, lang: Lang) {
+fn compose_scorecard(layout: &mut Layout<'_>, data: &ReportData, words: &Words, lang: Lang) {
     layout.heading(words.scorecard);
     let Some(card) = &data.scorecard else {
         layout.paragraph(words.scorecard_missing, 9.0, "#555555");
@@ -569,10 +504,11 @@ fn opt_duration(ms: Option<noc_model::Millis>) -> String {
     ms.map(format_duration).unwrap_or_else(|| "—".into())
 }
 
-/// One page: its text and rules as SVG, and the charts placed on it.
+/// One page: its rules and cell borders as SVG, its text, and the charts placed on it.
 #[derive(Default)]
 struct PageContent {
     svg: String,
+    texts: Vec<PlacedText>,
     charts: Vec<PlacedChart>,
 }
 
@@ -584,16 +520,18 @@ struct PlacedChart {
 }
 
 /// A top-to-bottom layout onto A4 pages.
-struct Layout {
+struct Layout<'f> {
     pages: Vec<PageContent>,
     y: f32,
+    typesetter: Typesetter<'f>,
 }
 
-impl Layout {
-    fn new() -> Self {
+impl<'f> Layout<'f> {
+    fn new(typesetter: Typesetter<'f>) -> Self {
         Self {
             pages: vec![PageContent::default()],
             y: MARGIN,
+            typesetter,
         }
     }
 
@@ -610,26 +548,29 @@ impl Layout {
     }
 
     fn text_at(&mut self, x: f32, baseline: f32, text: &str, size: f32, colour: &str, bold: bool) {
-        let weight = if bold { " font-weight=\"bold\"" } else { "" };
-        let svg = format!(
-            "<text x=\"{x:.1}\" y=\"{baseline:.1}\" font-family=\"sans-serif\" font-size=\"{size}\" fill=\"{colour}\"{weight}>{}</text>\n",
-            encode_text(text)
-        );
-        self.page().svg.push_str(&svg);
+        let text = PlacedText {
+            x,
+            baseline,
+            text: text.to_string(),
+            size,
+            colour: rgb_of(colour),
+            bold,
+        };
+        self.page().texts.push(text);
     }
 
     fn text_line(&mut self, text: &str, size: f32, colour: &str, bold: bool) {
         let height = size * 1.5;
         self.room_for(height);
         let baseline = self.y + size * 1.1;
-        let text = fit(text, CONTENT_W, size);
+        let text = self.typesetter.fit(text, CONTENT_W, size);
         self.text_at(MARGIN, baseline, &text, size, colour, bold);
         self.y += height;
     }
 
     /// Text wrapped to the content width.
     fn paragraph(&mut self, text: &str, size: f32, colour: &str) {
-        for line in wrap(text, CONTENT_W, size) {
+        for line in self.typesetter.wrap(text, CONTENT_W, size) {
             self.text_line(&line, size, colour, false);
         }
         self.y += 4.0;
@@ -727,16 +668,22 @@ impl Layout {
         self.page().svg.push_str(&rect);
         let mut x = MARGIN;
         for (cell, width) in cells.iter().zip(widths) {
-            let text = fit(cell, width - 6.0, CELL_FONT);
+            let text = self.typesetter.fit(cell, width - 6.0, CELL_FONT);
             self.text_at(x + 3.0, y + ROW_H - 4.0, &text, CELL_FONT, "#1b1f23", head);
             x += width;
         }
         self.y += ROW_H;
     }
+}
 
-    fn finish(self) -> Vec<PageContent> {
-        self.pages
-    }
+/// A `#rrggbb` colour's channels.
+fn rgb_of(hex: &str) -> [u8; 3] {
+    let channel = |at: usize| {
+        hex.get(at..at + 2)
+            .and_then(|h| u8::from_str_radix(h, 16).ok())
+            .unwrap_or(0)
+    };
+    [channel(1), channel(3), channel(5)]
 }
 
 /// The width and height a plotters SVG declares.
@@ -749,57 +696,12 @@ fn svg_size(svg: &str) -> Option<(f32, f32)> {
     Some((attr("width")?, attr("height")?))
 }
 
-/// An estimate of a text's width: wide (CJK) characters take a full em, others about
-/// six tenths. Enough to keep cells within their columns.
-fn text_width(text: &str, size: f32) -> f32 {
-    text.chars()
-        .map(|c| if is_wide(c) { size } else { size * 0.6 })
-        .sum()
-}
-
-fn is_wide(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6)
-}
-
-fn fit(text: &str, width: f32, size: f32) -> String {
-    let text: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    if text_width(&text, size) <= width {
-        return text;
-    }
-    let mut out = String::new();
-    let mut used = text_width("…", size);
-    for c in text.chars() {
-        let w = text_width(c.encode_utf8(&mut [0; 4]), size);
-        if used + w > width {
-            break;
-        }
-        used += w;
-        out.push(c);
-    }
-    out.push('…');
-    out
-}
-
-fn wrap(text: &str, width: f32, size: f32) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split_inclusive(' ') {
-        if !line.is_empty() && text_width(&line, size) + text_width(word, size) > width {
-            lines.push(std::mem::take(&mut line).trim_end().to_string());
-        }
-        line.push_str(word);
-    }
-    if !line.trim().is_empty() {
-        lines.push(line.trim_end().to_string());
-    }
-    lines
-}
-
-fn draw(pages: Vec<PageContent>, fonts: &Fonts) -> Result<Vec<u8>, ReportError> {
+fn draw(layout: Layout, fonts: &Fonts) -> Result<Vec<u8>, ReportError> {
+    let Layout {
+        pages,
+        mut typesetter,
+        ..
+    } = layout;
     let options = usvg::Options {
         fontdb: fonts.db.clone(),
         font_family: "sans-serif".into(),
@@ -827,6 +729,9 @@ fn draw(pages: Vec<PageContent>, fonts: &Fonts) -> Result<Vec<u8>, ReportError> 
         let mut page = document.start_page_with(settings_page);
         let mut surface = page.surface();
         surface.draw_svg(&tree, size(PAGE_W, PAGE_H)?, settings);
+        for text in &content.texts {
+            typesetter.draw(&mut surface, text);
+        }
         for chart in content.charts {
             let tree = parse(&chart.svg)?;
             let (w, h) = (tree.size().width(), tree.size().height());
