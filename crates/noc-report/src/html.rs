@@ -441,26 +441,7 @@ fn incident_review(page: &mut Page, review: &IncidentReview, data: &ReportData, 
     }
     page.element("h3", "", words.clocks);
     page.table_head(&[words.phase, words.target, words.took, words.verdict]);
-    for (name, target, took, clock) in [
-        (
-            words.detect,
-            data.targets.detect_ms,
-            row.time_to_acknowledge_ms,
-            row.clocks.detect,
-        ),
-        (
-            words.identify,
-            data.targets.identify_ms,
-            row.time_to_identify_ms,
-            row.clocks.identify,
-        ),
-        (
-            words.recover,
-            data.targets.recover_ms,
-            recovered_in(row),
-            row.clocks.recover,
-        ),
-    ] {
+    for (name, target, took, clock) in review_clocks(row, data, words) {
         page.cells(&[
             Cell::Text(name.into()),
             Cell::Num(format_duration(target)),
@@ -550,8 +531,38 @@ fn incident_review(page: &mut Page, review: &IncidentReview, data: &ReportData, 
     page.table_end();
 }
 
+/// An incident's three clocks for its review: the phase's name, its target, how long
+/// it took (while it took) and the verdict.
+pub(crate) fn review_clocks<'w>(
+    row: &IncidentRow,
+    data: &ReportData,
+    words: &'w Words,
+) -> [(&'w str, Millis, Option<Millis>, noc_model::ClockState); 3] {
+    let targets = &data.targets;
+    [
+        (
+            words.detect,
+            targets.detect_ms,
+            row.time_to_acknowledge_ms,
+            row.clocks.detect,
+        ),
+        (
+            words.identify,
+            targets.identify_ms,
+            row.time_to_identify_ms,
+            row.clocks.identify,
+        ),
+        (
+            words.recover,
+            targets.recover_ms,
+            recovered_in(row),
+            row.clocks.recover,
+        ),
+    ]
+}
+
 /// The recover clock stops at mitigation or resolution, whichever came first.
-pub(crate) fn recovered_in(row: &IncidentRow) -> Option<Millis> {
+fn recovered_in(row: &IncidentRow) -> Option<Millis> {
     match (row.time_to_mitigate_ms, row.time_to_resolve_ms) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),

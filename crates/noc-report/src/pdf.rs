@@ -11,7 +11,7 @@ use krilla::Document;
 use krilla_svg::{SurfaceExt, SvgSettings};
 
 use crate::charts::{of_severity, Charts};
-use crate::html::{recovered_in, title_of};
+use crate::html::{review_clocks, title_of};
 use crate::report::total;
 use crate::typeset::{Fonts, PlacedText, Typesetter};
 use crate::words::{format_duration, format_offset, format_time, Lang, Words};
@@ -283,36 +283,17 @@ fn compose_review(
     if let Some(cause) = &review.cause {
         layout.paragraph(&format!("{}: {}", words.cause, cause), 9.0, "#1b1f23");
     }
-    let clocks = [
-        (
-            words.detect,
-            data.targets.detect_ms,
-            row.time_to_acknowledge_ms,
-            row.clocks.detect,
-        ),
-        (
-            words.identify,
-            data.targets.identify_ms,
-            row.time_to_identify_ms,
-            row.clocks.identify,
-        ),
-        (
-            words.recover,
-            data.targets.recover_ms,
-            recovered_in(row),
-            row.clocks.recover,
-        ),
-    ]
-    .iter()
-    .map(|(name, target, took, clock)| {
-        vec![
-            name.to_string(),
-            format_duration(*target),
-            opt_duration(*took),
-            words.clock(*clock).to_string(),
-        ]
-    })
-    .collect::<Vec<_>>();
+    let clocks = review_clocks(row, data, words)
+        .iter()
+        .map(|(name, target, took, clock)| {
+            vec![
+                name.to_string(),
+                format_duration(*target),
+                opt_duration(*took),
+                words.clock(*clock).to_string(),
+            ]
+        })
+        .collect::<Vec<_>>();
     layout.table(
         &[
             (words.phase, 0.4),

@@ -1,16 +1,8 @@
-import { formatAge, formatDateTime } from '../lib/time';
-import { locale, t } from '../lib/i18n/i18n.svelte';
+import { formatDateTime } from '../lib/time';
+import { locale } from '../lib/i18n/i18n.svelte';
+import { duration } from '../board/age';
 
-const units = {
-  d: (n: number) => t('age.d', { n }),
-  h: (n: number) => t('age.h', { n }),
-  m: (n: number) => t('age.m', { n }),
-  s: (n: number) => t('age.s', { n }),
-};
-
-export function duration(ms: number): string {
-  return formatAge(ms, units);
-}
+export { duration };
 
 export function dateTime(at: number): string {
   return formatDateTime(at, locale());
@@ -18,7 +10,7 @@ export function dateTime(at: number): string {
 
 /** How far a moment is into the recording: "+1h 05m". */
 export function offset(at: number, from: number): string {
-  return `+${formatAge(at - from, units)}`;
+  return `+${duration(at - from)}`;
 }
 
 const SIZE_UNITS = ['B', 'KB', 'MB', 'GB'] as const;

@@ -96,6 +96,17 @@ export function actionTone(kind: EventBody['kind']): ActionTone {
   }
 }
 
+/** The colour an action of this tone is marked in, on the track and in the list. */
+export const TONE_COLOURS: Record<ActionTone, string> = {
+  acknowledge: 'var(--sev-warning)',
+  identify: 'var(--sev-unknown)',
+  mitigate: 'var(--sev-major)',
+  resolve: 'var(--ok)',
+  comment: 'var(--text)',
+  drill: 'var(--sev-critical)',
+  other: 'var(--muted)',
+};
+
 /**
  * Asks for one frame at a time: a moment wanted while a request is out waits, and only
  * the latest one waiting is asked for next. However fast the moment moves (dragging,
