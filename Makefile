@@ -9,6 +9,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 CARGO ?= cargo
+# The oldest Rust that builds the workspace (the PDF writer's minimum); Cargo.toml says the same.
+RUST_MIN := 1.92
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 DEBUG_DIR := $(CARGO_TARGET_DIR)/debug
 RELEASE_DIR := $(CARGO_TARGET_DIR)/release
@@ -39,6 +41,8 @@ deps:
 	@command -v node >/dev/null || ./.ci/apt-ensure nodejs npm
 	@node -e 'const [M, m] = process.versions.node.split(".").map(Number); if (M < 20 || (M === 20 && m < 19)) { console.error("Node.js " + process.version + " is too old for the UI build: install Node.js 20.19 or newer."); process.exit(1) }'
 	@command -v $(CARGO) >/dev/null || { echo "Rust is missing: install it with rustup (https://rustup.rs), then rerun."; exit 1; }
+	@v=$$(rustc --version | cut -d' ' -f2); [ "$$(printf '%s\n' $(RUST_MIN) "$$v" | sort -V | head -1)" = $(RUST_MIN) ] || \
+		{ echo "Rust $$v is too old: the build needs $(RUST_MIN) or newer (rustup update)."; exit 1; }
 
 deps-test: deps
 	@./.ci/apt-ensure $(TEST_PACKAGES)
