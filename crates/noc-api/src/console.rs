@@ -153,6 +153,7 @@ impl Console {
             inputs: rx,
             shutdown: shutdown.clone(),
             recorded: Vec::new(),
+            closing: false,
         };
         tokio::spawn(ingest.run());
         let console = Console {
@@ -311,10 +312,30 @@ impl Console {
     /// Records an operator action that was carried out elsewhere (in a source system)
     /// or checked by the caller; returns its place in the log once committed.
     pub async fn record(&self, body: noc_model::EventBody, actor: &str) -> Result<Seq, ApiError> {
+        self.record_input(body, actor, false).await
+    }
+
+    /// Records `body` as the log's last event: the console decides nothing after it
+    /// (alarms still in flight are not grouped, no tick runs) and stops taking input.
+    pub async fn record_last(
+        &self,
+        body: noc_model::EventBody,
+        actor: &str,
+    ) -> Result<Seq, ApiError> {
+        self.record_input(body, actor, true).await
+    }
+
+    async fn record_input(
+        &self,
+        body: noc_model::EventBody,
+        actor: &str,
+        last: bool,
+    ) -> Result<Seq, ApiError> {
         let (reply, answer) = oneshot::channel();
         let input = Input::Record {
             body,
             actor: actor.to_string(),
+            last,
             reply,
         };
         let stopped = || ApiError::unavailable("the hub is shutting down");

@@ -192,7 +192,7 @@ impl Drills {
         let reason = reason.map(|r| r.trim().to_string()).unwrap_or_default();
         running
             .console
-            .record(EventBody::DrillEnded { reason }, by)
+            .record_last(EventBody::DrillEnded { reason }, by)
             .await?;
         let now = self.inner.clock.now();
         let scorecard = drill_state(&running).await?.scorecard(now);

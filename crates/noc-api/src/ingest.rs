@@ -41,10 +41,12 @@ pub(crate) enum Input {
         actor: String,
         reply: Reply,
     },
-    /// An already-checked operator action, recorded as it is.
+    /// An already-checked operator action, recorded as it is; `last` closes the log:
+    /// nothing is decided after it (a drill's end).
     Record {
         body: noc_model::EventBody,
         actor: String,
+        last: bool,
         reply: RecordReply,
     },
 }
@@ -59,6 +61,8 @@ pub(crate) struct Ingest {
     pub shutdown: CancellationToken,
     /// Records waiting for their commit, with the seq they were given.
     pub recorded: Vec<(noc_model::Seq, RecordReply)>,
+    /// A last record was taken: the loop ends once it is committed.
+    pub closing: bool,
 }
 
 pub(crate) type RecordReply = oneshot::Sender<Result<noc_model::Seq, ApiError>>;
@@ -72,7 +76,12 @@ impl Ingest {
                 biased;
                 _ = self.shutdown.cancelled() => break,
                 input = self.inputs.recv() => match input {
-                    Some(first) => self.take_inputs(first).await,
+                    Some(first) => {
+                        self.take_inputs(first).await;
+                        if self.closing {
+                            break;
+                        }
+                    }
                     None => break,
                 },
                 _ = tick.tick() => {
@@ -92,7 +101,7 @@ impl Ingest {
         let mut events = Vec::new();
         let mut accepted = Vec::new();
         self.decide(first, &mut events, &mut accepted);
-        while events.len() < MAX_INPUTS_PER_COMMIT {
+        while events.len() < MAX_INPUTS_PER_COMMIT && !self.closing {
             match self.inputs.try_recv() {
                 Ok(input) => self.decide(input, &mut events, &mut accepted),
                 Err(_) => break,
@@ -128,7 +137,13 @@ impl Ingest {
                     }
                 }
             }
-            Input::Record { body, actor, reply } => {
+            Input::Record {
+                body,
+                actor,
+                last,
+                reply,
+            } => {
+                self.closing = last;
                 let new = self.engine.on_record(body, &actor, now);
                 events.extend(new);
                 self.recorded.push((self.engine.state().seq, reply));
